@@ -1,0 +1,13 @@
+//! Pure types of SPEC §1: ids, school years and terms, grade/cohort arithmetic,
+//! the stored records, upload batches and their change sets. No IO, no clock:
+//! "today" is always passed in.
+
+pub mod calendar;
+pub mod ids;
+pub mod records;
+pub mod upload;
+
+pub use calendar::{Date, SchoolYear, Season, Term};
+pub use ids::{DistrictCode, SchoolCode, StudentId};
+pub use records::*;
+pub use upload::*;

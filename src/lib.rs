@@ -1,0 +1,5 @@
+//! mecred: the operator console for the Louisiana Jump Start Micro-Enterprise
+//! Credential. The binary (`src/main.rs`) is a thin shell over this library so
+//! that `tests/` and `benches/` drive the same code.
+
+pub mod domain;
