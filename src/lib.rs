@@ -2,4 +2,9 @@
 //! Credential. The binary (`src/main.rs`) is a thin shell over this library so
 //! that `tests/` and `benches/` drive the same code.
 
+pub mod cli;
 pub mod domain;
+pub mod r#gen;
+pub mod import;
+pub mod store;
+pub mod tui;

@@ -313,3 +313,21 @@ impl Write {
         }
     }
 }
+
+/// A failure to read stored data, as text (the store's own error types stay
+/// in `store`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct LookupError(pub String);
+
+/// Read access to stored records by key: what triage needs of the store.
+pub trait Lookup {
+    /// The stored record under `key`, if any.
+    fn get(&self, key: &RecordKey) -> Result<Option<Record>, LookupError>;
+}
+
+impl Lookup for std::collections::HashMap<RecordKey, Record> {
+    fn get(&self, key: &RecordKey) -> Result<Option<Record>, LookupError> {
+        Ok(std::collections::HashMap::get(self, key).cloned())
+    }
+}
