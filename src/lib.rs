@@ -4,7 +4,7 @@
 
 pub mod cli;
 pub mod domain;
-pub mod r#gen;
+pub mod generate;
 pub mod import;
 pub mod store;
 pub mod tui;
