@@ -251,7 +251,9 @@ impl Record {
             Record::School(s) => RecordKey::School(s.code.clone()),
             Record::Student(s) => RecordKey::Student(s.id.clone()),
             Record::Exam(e) => RecordKey::Exam(e.student.clone(), e.date),
-            Record::Statewide(s) => RecordKey::Statewide(s.student.clone(), s.credential, s.attempted),
+            Record::Statewide(s) => {
+                RecordKey::Statewide(s.student.clone(), s.credential, s.attempted)
+            }
             Record::Certificate(c) => RecordKey::Certificate(c.student.clone(), c.credential),
         }
     }
