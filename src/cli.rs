@@ -1,1 +1,80 @@
-//! (in progress)
+//! The command line of SPEC §5: clap types, one function per subcommand, and
+//! serde structs for `--json`. Errors become exit codes in `main.rs` through
+//! [`exit_code`].
+
+mod args;
+mod context;
+mod demo;
+mod import;
+mod output;
+mod transfer_io;
+mod tui_source;
+mod uploads;
+
+pub use args::{Cli, Command};
+pub use context::Context;
+
+use std::process::ExitCode;
+
+use crate::store::StoreError;
+
+/// A refusal or bad input the operator must see: exit 1 with the message.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
+/// A usage problem clap cannot see (no default database path): exit 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
+
+/// What a command ended with when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Exit 0.
+    Ok,
+    /// Exit 1: the command ran, but the input was bad (error rows…).
+    BadInput,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Status> {
+    let ctx = Context::from_cli(&cli)?;
+    match cli.command {
+        Command::Import(a) => import::run(&ctx, a),
+        Command::Uploads(a) => uploads::run(&ctx, a),
+        Command::Export(a) => transfer_io::export(&ctx, a),
+        Command::Restore(a) => transfer_io::restore(&ctx, a),
+        Command::Demo(a) => demo::run(&ctx, a),
+        Command::Gen(a) => transfer_io::generate(a),
+        Command::Completions(a) => args::completions(a),
+        Command::Man => args::man(),
+    }
+}
+
+/// Runs the TUI on the default (or `--db`) database: `mecred` alone.
+pub fn run_tui(cli: &Cli) -> anyhow::Result<Status> {
+    let ctx = Context::from_cli(cli)?;
+    let store = ctx.open_store()?;
+    tui_source::run(&ctx, &store)?;
+    Ok(Status::Ok)
+}
+
+/// The exit status for an error (SPEC §5): 3 for a busy, damaged or newer
+/// database, 2 for usage, 1 for everything else.
+pub fn exit_code(err: &anyhow::Error) -> ExitCode {
+    for cause in err.chain() {
+        if let Some(store) = cause.downcast_ref::<StoreError>() {
+            return match store {
+                StoreError::Busy { .. }
+                | StoreError::Damaged { .. }
+                | StoreError::NewerSchema { .. } => ExitCode::from(3),
+                _ => ExitCode::from(1),
+            };
+        }
+        if cause.downcast_ref::<Usage>().is_some() {
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::from(1)
+}

@@ -1,1 +1,1 @@
-//! (in progress)
+//! (stub until the TUI branch lands)

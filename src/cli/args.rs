@@ -1,0 +1,160 @@
+//! clap types for SPEC §5.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use super::Status;
+use crate::domain::{BatchKind, Date, Term};
+
+/// mecred — the operator console for the Louisiana Jump Start
+/// Micro-Enterprise Credential. Without a subcommand it opens the terminal UI.
+#[derive(Debug, Parser)]
+#[command(name = "mecred", version, about, long_about = None)]
+pub struct Cli {
+    /// The database directory (default: the platform data directory).
+    #[arg(long, global = true, env = "MECRED_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The date the policy rules and imports take as today (YYYY-MM-DD).
+    #[arg(long, global = true, env = "MECRED_TODAY", value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+    /// Pure JSON on stdout (diagnostics on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Refuse every change.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// The keymap for the terminal UI (built in: default, vim).
+    #[arg(long, global = true, value_name = "NAME", default_value = "default")]
+    pub keymap: String,
+    /// What to do (nothing: open the terminal UI).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Stage and triage a spreadsheet upload; --commit commits its good rows.
+    Import(ImportArgs),
+    /// List, show, commit, discard or revert upload batches.
+    #[command(subcommand)]
+    Uploads(UploadsCommand),
+    /// Write a full, lossless JSON-lines dump of the database.
+    Export(ExportArgs),
+    /// Rebuild an empty database from an export.
+    Restore(RestoreArgs),
+    /// Build a demo database from the built-in fixtures and open the UI on it.
+    Demo(DemoArgs),
+    /// Write a deterministic synthetic state-sized data set.
+    Gen(GenArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// `mecred import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file: .xlsx .xlsm .xlsb .xls .ods or .csv.
+    pub file: PathBuf,
+    /// The kind of file (guessed from the header row when not given).
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<BatchKind>,
+    /// The term the upload is for (default: the term containing today);
+    /// grades are read as of this term.
+    #[arg(long, value_name = "TERM")]
+    pub term: Option<Term>,
+    /// Commit every non-error row.
+    #[arg(long)]
+    pub commit: bool,
+}
+
+fn parse_kind(s: &str) -> Result<BatchKind, String> {
+    s.parse()
+}
+
+/// `mecred uploads`.
+#[derive(Debug, Subcommand)]
+pub enum UploadsCommand {
+    /// Every batch.
+    List,
+    /// One batch with its row outcomes.
+    Show {
+        /// Batch id.
+        id: u64,
+    },
+    /// Re-triage a staged batch against the data as it stands, then commit it.
+    Commit {
+        /// Batch id.
+        id: u64,
+    },
+    /// Drop a staged batch.
+    Discard {
+        /// Batch id.
+        id: u64,
+    },
+    /// Undo a committed batch, restoring exactly what it replaced.
+    Revert {
+        /// Batch id.
+        id: u64,
+    },
+}
+
+/// `mecred export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `mecred restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// An export file.
+    pub file: PathBuf,
+}
+
+/// `mecred demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Build the demo database and exit without opening the UI.
+    #[arg(long)]
+    pub no_ui: bool,
+}
+
+/// `mecred gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// How many students.
+    #[arg(long)]
+    pub students: u32,
+    /// The random seed (same seed, same bytes).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The output directory.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// `mecred completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}
+
+/// Prints completions for a shell.
+pub fn completions(a: CompletionsArgs) -> anyhow::Result<Status> {
+    let mut cmd = Cli::command();
+    clap_complete::generate(a.shell, &mut cmd, "mecred", &mut std::io::stdout());
+    Ok(Status::Ok)
+}
+
+/// Prints the man page.
+pub fn man() -> anyhow::Result<Status> {
+    clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+    Ok(Status::Ok)
+}

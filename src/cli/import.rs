@@ -1,0 +1,134 @@
+//! `mecred import`: stage and triage a file, optionally commit its good rows.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use sha2::{Digest, Sha256};
+
+use super::args::ImportArgs;
+use super::context::now;
+use super::output::{ImportReport, file_problems};
+use super::{Context, Status};
+use crate::domain::{Batch, BatchKind, BatchState, Problem, Summary, Term};
+use crate::import;
+use crate::store::Store;
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The file name part of a path, for the batch record.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Runs `mecred import`.
+pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
+    ctx.check_writable("import")?;
+    let bytes =
+        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    let store = ctx.open_store()?;
+    let term = a.term.unwrap_or_else(|| Term::of(ctx.today));
+    let outcome = stage(ctx, &store, &file_name(&a.file), bytes, a.kind, term, a.commit)?;
+    match outcome {
+        Staged::Rejected { problem, sha256 } => {
+            let problems = [problem];
+            let report = ImportReport {
+                batch: None,
+                kind: a.kind.map(|k| k.to_string()),
+                file: &file_name(&a.file),
+                sha256: &sha256,
+                district: None,
+                term: Some(term.to_string()),
+                committed: false,
+                problems: file_problems(&problems),
+                summary: Summary::default(),
+                rows: &[],
+                sheet: None,
+                state: None,
+            };
+            report.print(ctx.json)?;
+            Ok(Status::BadInput)
+        }
+        Staged::Batch(id) => print_batch(ctx, &store, id),
+    }
+}
+
+/// Prints a stored batch's triage; exit 1 when it has error rows.
+pub fn print_batch(ctx: &Context, store: &Store, id: u64) -> anyhow::Result<Status> {
+    let batch = store
+        .batch(id)?
+        .with_context(|| format!("batch {id} vanished"))?;
+    let rows = store.row_results(id)?;
+    ImportReport::of_batch(&batch, &rows).print(ctx.json)?;
+    Ok(if batch.summary.error > 0 {
+        Status::BadInput
+    } else {
+        Status::Ok
+    })
+}
+
+/// What staging a file did.
+pub enum Staged {
+    /// A whole-file error: nothing staged.
+    Rejected {
+        /// The reason.
+        problem: Problem,
+        /// The file's hash.
+        sha256: String,
+    },
+    /// Staged (and committed when asked) as this batch.
+    Batch(u64),
+}
+
+/// Reads, triages and stages one file; with `commit`, commits its good rows.
+pub fn stage(
+    ctx: &Context,
+    store: &Store,
+    name: &str,
+    bytes: Vec<u8>,
+    kind: Option<BatchKind>,
+    term: Term,
+    commit: bool,
+) -> anyhow::Result<Staged> {
+    let sha256 = sha256_hex(&bytes);
+    let parsed = match import::parse_bytes(name, bytes, kind, ctx.today) {
+        Ok(p) => p,
+        Err(problem) => {
+            tracing::info!(code = %problem.code.as_str(), "file rejected");
+            return Ok(Staged::Rejected { problem, sha256 });
+        }
+    };
+    let t = import::triage(parsed.kind, term, &parsed.rows, store)?;
+    let at = now();
+    let batch = Batch {
+        id: 0,
+        kind: parsed.kind,
+        district: t.district.clone(),
+        term: Some(term),
+        file: name.to_string(),
+        sha256,
+        imported_at: at.clone(),
+        imported_by: ctx.actor.clone(),
+        state: BatchState::Staged,
+        summary: t.summary,
+        problems: parsed.problems.clone(),
+        sheet: Some(parsed.sheet.clone()),
+        header_row: Some(parsed.header_row),
+        settled_at: None,
+        settled_by: None,
+    };
+    let id = store.stage(batch, &parsed.rows, &t.results)?;
+    tracing::info!(batch = id, rows = t.summary.rows, errors = t.summary.error, "staged");
+    if commit {
+        store.commit(id, t.summary, &t.results, t.writes, &ctx.actor, &now())?;
+        tracing::info!(batch = id, "committed");
+    }
+    Ok(Staged::Batch(id))
+}

@@ -1,0 +1,82 @@
+//! `mecred uploads list|show|commit|discard|revert`.
+
+use anyhow::Context as _;
+
+use super::args::UploadsCommand;
+use super::context::now;
+use super::import::print_batch;
+use super::output::print_batches;
+use super::{Context, Refused, Status};
+use crate::domain::{BatchState, Term};
+use crate::import;
+use crate::store::Store;
+
+/// Runs an `uploads` subcommand.
+pub fn run(ctx: &Context, cmd: UploadsCommand) -> anyhow::Result<Status> {
+    let store = ctx.open_store()?;
+    match cmd {
+        UploadsCommand::List => {
+            print_batches(&store.batches()?, ctx.json)?;
+            Ok(Status::Ok)
+        }
+        UploadsCommand::Show { id } => {
+            existing(&store, id)?;
+            print_batch(ctx, &store, id)
+        }
+        UploadsCommand::Commit { id } => {
+            ctx.check_writable("commit")?;
+            commit(ctx, &store, id)?;
+            print_batch(ctx, &store, id)
+        }
+        UploadsCommand::Discard { id } => {
+            ctx.check_writable("discard")?;
+            existing(&store, id)?;
+            store.discard(id, &ctx.actor, &now())?;
+            settled(ctx, id, BatchState::Discarded)
+        }
+        UploadsCommand::Revert { id } => {
+            ctx.check_writable("revert")?;
+            existing(&store, id)?;
+            store.revert(id, &ctx.actor, &now())?;
+            settled(ctx, id, BatchState::Reverted)
+        }
+    }
+}
+
+fn existing(store: &Store, id: u64) -> anyhow::Result<crate::domain::Batch> {
+    store
+        .batch(id)?
+        .ok_or_else(|| Refused(format!("there is no batch {id} (see `mecred uploads list`)")).into())
+}
+
+/// Re-triages a staged batch against the data as it stands now, then commits
+/// its good rows.
+pub fn commit(ctx: &Context, store: &Store, id: u64) -> anyhow::Result<()> {
+    let batch = existing(store, id)?;
+    if batch.state != BatchState::Staged {
+        return Err(Refused(format!(
+            "batch {id} is {}; only a staged batch can be committed",
+            batch.state.as_str()
+        ))
+        .into());
+    }
+    let rows = store.staged_rows(id)?;
+    let term = batch.term.unwrap_or_else(|| Term::of(ctx.today));
+    let t = import::triage(batch.kind, term, &rows, store)
+        .with_context(|| format!("re-triaging batch {id}"))?;
+    store.commit(id, t.summary, &t.results, t.writes, &ctx.actor, &now())?;
+    tracing::info!(batch = id, "committed");
+    Ok(())
+}
+
+fn settled(ctx: &Context, id: u64, state: BatchState) -> anyhow::Result<Status> {
+    if ctx.json {
+        println!(
+            "{}",
+            serde_json::json!({ "batch": id, "state": state.as_str() })
+        );
+    } else {
+        println!("batch {id} {}", state.as_str());
+    }
+    Ok(Status::Ok)
+}
