@@ -1,0 +1,312 @@
+//! Commit and revert: applying a change set all or nothing.
+//!
+//! The batch record is marked `Applying` (and flushed) first; then each chunk
+//! of at most [`CHUNK`] writes is ONE sled batch holding the records, their
+//! index entries and the chunk's audit event with the before-images; then the
+//! batch record is settled and flushed. sled recovers a prefix of its batches
+//! after a crash, so `open` finds an `Applying` batch with some of its events
+//! present and undoes exactly those, newest first ([`Store::roll_back`]).
+
+use std::collections::HashMap;
+
+use super::codec::{BatchRec, Phase, encode_event, encode_record};
+use super::{CHUNK, Event, EventAction, Result, SledResult, Store, StoreError, keys};
+use crate::domain::{BatchState, Record, RecordKey, RowResult, Summary, Write};
+
+/// One chunk being built: its sled batch, the values it has written so far
+/// (so a key written twice gets the right before), and its audit writes.
+#[derive(Default)]
+struct Chunk {
+    sled: sled::Batch,
+    pending: HashMap<Vec<u8>, Option<Record>>,
+    writes: Vec<Write>,
+}
+
+impl Store {
+    /// Applies `writes` atomically (all or nothing, even across a crash at
+    /// any moment), records the audit events, sets the batch `committed` with
+    /// the given summary and row results, flushes, then returns. Refused
+    /// unless the batch is `staged`. Each write's `before` is taken from what
+    /// is stored now; writes that change nothing are left out.
+    pub fn commit(
+        &self,
+        id: u64,
+        summary: Summary,
+        results: &[RowResult],
+        writes: Vec<Write>,
+        actor: &str,
+        at: &str,
+    ) -> Result<()> {
+        let _w = self.writer();
+        let mut rec = self.need(id)?;
+        if rec.batch.state != BatchState::Staged {
+            return Err(StoreError::Refused(format!(
+                "batch {id} is {}: only a staged batch can be committed",
+                rec.batch.state.as_str()
+            )));
+        }
+        for w in &writes {
+            if let Some(a) = &w.after
+                && a.key() != w.key
+            {
+                return Err(StoreError::Refused(format!(
+                    "a write for {} carries the record of {}",
+                    w.key,
+                    a.key()
+                )));
+            }
+        }
+        let first_seq = self.next_seq()?;
+        let generation = rec.results_gen + 1;
+        self.begin(&mut rec, first_seq, Some(generation))?;
+        self.write_results(id, generation, results)?;
+        let mut seq = first_seq;
+        let mut it = writes.into_iter();
+        loop {
+            let part: Vec<Write> = it.by_ref().take(CHUNK).collect();
+            if part.is_empty() {
+                break;
+            }
+            let mut chunk = Chunk::default();
+            for w in part {
+                self.put(&mut chunk, w.key, w.after)?;
+            }
+            seq = self.finish(chunk, seq, id, EventAction::Commit, actor, at, false)?;
+        }
+        // A commit that changes nothing still shows in the audit log.
+        let end = self.finish(
+            Chunk::default(),
+            seq,
+            id,
+            EventAction::Commit,
+            actor,
+            at,
+            seq == first_seq,
+        )?;
+        let old = rec.results_gen;
+        rec.batch.state = BatchState::Committed;
+        rec.batch.summary = summary;
+        rec.batch.settled_at = Some(at.to_string());
+        rec.batch.settled_by = Some(actor.to_string());
+        rec.phase = Phase::Settled;
+        rec.commit_events = Some((first_seq, end));
+        rec.results_gen = generation;
+        self.put_rec(&rec)?;
+        self.flush()?;
+        // Superseded results are never read again; a crash here leaves only garbage.
+        self.clear_prefix(&keys::results(id, old))
+    }
+
+    /// `committed` → `reverted`: restores exactly the before-images, as
+    /// atomically and durably as [`Store::commit`]. Refused when a record the
+    /// batch wrote was changed since by a later change set, naming the record
+    /// and that batch.
+    pub fn revert(&self, id: u64, actor: &str, at: &str) -> Result<()> {
+        let _w = self.writer();
+        let mut rec = self.need(id)?;
+        let Some((first, end)) = rec
+            .commit_events
+            .filter(|_| rec.batch.state == BatchState::Committed)
+        else {
+            return Err(StoreError::Refused(format!(
+                "batch {id} is {}: only a committed batch can be reverted",
+                rec.batch.state.as_str()
+            )));
+        };
+        for seq in first..end {
+            for w in self.commit_event(id, seq)?.writes {
+                self.check_unchanged(id, end, &w)?;
+            }
+        }
+        let first_seq = self.next_seq()?;
+        self.begin(&mut rec, first_seq, None)?;
+        let mut seq = first_seq;
+        for commit_seq in (first..end).rev() {
+            let mut chunk = Chunk::default();
+            for w in self.commit_event(id, commit_seq)?.writes.into_iter().rev() {
+                self.put(&mut chunk, w.key, w.before)?;
+            }
+            seq = self.finish(chunk, seq, id, EventAction::Revert, actor, at, false)?;
+        }
+        self.finish(
+            Chunk::default(),
+            seq,
+            id,
+            EventAction::Revert,
+            actor,
+            at,
+            seq == first_seq,
+        )?;
+        rec.batch.state = BatchState::Reverted;
+        rec.batch.settled_at = Some(at.to_string());
+        rec.batch.settled_by = Some(actor.to_string());
+        rec.phase = Phase::Settled;
+        self.put_rec(&rec)?;
+        self.flush()
+    }
+
+    /// Undoes an interrupted commit or revert: removes its events newest
+    /// first, restoring each one's before-images, and returns the batch to
+    /// the state it had. Called by `open`.
+    pub(super) fn roll_back(&self, mut rec: BatchRec) -> Result<()> {
+        let Phase::Applying {
+            first_seq,
+            prior,
+            results_gen,
+        } = rec.phase.clone()
+        else {
+            return Ok(());
+        };
+        let id = rec.batch.id;
+        for seq in (first_seq..self.next_seq()?).rev() {
+            let event = self
+                .event(seq)?
+                .ok_or_else(|| self.damaged(format!("event {seq} is missing")))?;
+            if event.batch != id {
+                return Err(self.damaged(format!(
+                    "event {seq} of batch {} follows batch {id}'s",
+                    event.batch
+                )));
+            }
+            let mut b = sled::Batch::default();
+            for w in event.writes.iter().rev() {
+                let k = keys::record(&w.key);
+                index_moves(&mut b, w.after.as_ref(), w.before.as_ref());
+                match &w.before {
+                    Some(r) => b.insert(k.clone(), encode_record(r)?),
+                    None => b.remove(k.clone()),
+                }
+                b.remove(keys::by_record(&k, seq));
+            }
+            b.remove(keys::numbered(keys::EVENT, seq));
+            self.tree().apply_batch(b).db(self)?;
+        }
+        if let Some(g) = results_gen {
+            self.clear_prefix(&keys::results(id, g))?;
+        }
+        rec.batch.state = prior;
+        rec.phase = Phase::Settled;
+        self.put_rec(&rec)?;
+        self.flush()
+    }
+
+    /// Marks the batch applying from `first_seq`, durably, before any chunk.
+    fn begin(&self, rec: &mut BatchRec, first_seq: u64, results_gen: Option<u32>) -> Result<()> {
+        rec.phase = Phase::Applying {
+            first_seq,
+            prior: rec.batch.state,
+            results_gen,
+        };
+        self.put_rec(rec)?;
+        self.flush()
+    }
+
+    fn commit_event(&self, id: u64, seq: u64) -> Result<Event> {
+        match self.event(seq)? {
+            Some(e) if e.batch == id && e.action == EventAction::Commit => Ok(e),
+            _ => Err(self.damaged(format!("commit event {seq} of batch {id} is missing"))),
+        }
+    }
+
+    /// Refuses the revert when `w`'s record was changed since by a later
+    /// change set (one still committed, or any that left another value).
+    fn check_unchanged(&self, id: u64, end: u64, w: &Write) -> Result<()> {
+        let k = keys::record(&w.key);
+        let later: Vec<(u64, u64)> = self
+            .touches_since(&k, end)?
+            .into_iter()
+            .filter(|(_, b)| *b != id)
+            .collect();
+        let mut blocker = None;
+        for (_, b) in later.iter().rev() {
+            if self.need(*b)?.batch.state == BatchState::Committed {
+                blocker = Some(*b);
+                break;
+            }
+        }
+        if blocker.is_none() && self.read_record(&k)? != w.after {
+            blocker = later.last().map(|(_, b)| *b);
+            if blocker.is_none() {
+                return Err(StoreError::Refused(format!(
+                    "batch {id} cannot be reverted: {} was changed since outside any change set",
+                    w.key
+                )));
+            }
+        }
+        match blocker {
+            Some(b) => Err(StoreError::Refused(format!(
+                "batch {id} cannot be reverted: {} was changed since by batch {b}",
+                w.key
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Adds one write to a chunk, its before read from the store (or from an
+    /// earlier write to the same key in this chunk). No-op writes are dropped.
+    fn put(&self, chunk: &mut Chunk, key: RecordKey, after: Option<Record>) -> Result<()> {
+        let k = keys::record(&key);
+        let before = match chunk.pending.get(&k) {
+            Some(v) => v.clone(),
+            None => self.read_record(&k)?,
+        };
+        if before == after {
+            return Ok(());
+        }
+        index_moves(&mut chunk.sled, before.as_ref(), after.as_ref());
+        match &after {
+            Some(r) => chunk.sled.insert(k.clone(), encode_record(r)?),
+            None => chunk.sled.remove(k.clone()),
+        }
+        chunk.pending.insert(k, after.clone());
+        chunk.writes.push(Write { key, before, after });
+        Ok(())
+    }
+
+    /// Writes a chunk and its event as one sled batch; returns the next seq.
+    /// An empty chunk is written (as an empty event) only when `always`.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        mut chunk: Chunk,
+        seq: u64,
+        batch: u64,
+        action: EventAction,
+        actor: &str,
+        at: &str,
+        always: bool,
+    ) -> Result<u64> {
+        if chunk.writes.is_empty() && !always {
+            return Ok(seq);
+        }
+        for k in chunk.pending.keys() {
+            chunk
+                .sled
+                .insert(keys::by_record(k, seq), batch.to_be_bytes().to_vec());
+        }
+        let event = Event {
+            seq,
+            at: at.to_string(),
+            actor: actor.to_string(),
+            batch,
+            action,
+            writes: chunk.writes,
+        };
+        chunk
+            .sled
+            .insert(keys::numbered(keys::EVENT, seq), encode_event(&event)?);
+        self.tree().apply_batch(chunk.sled).db(self)?;
+        Ok(seq + 1)
+    }
+}
+
+/// Index updates for a record going from `before` to `after` (the school
+/// index of students). Removal first: in a sled batch the last op on a key wins.
+pub(super) fn index_moves(b: &mut sled::Batch, before: Option<&Record>, after: Option<&Record>) {
+    if let Some(Record::Student(s)) = before {
+        b.remove(keys::by_school(&s.school, &s.id));
+    }
+    if let Some(Record::Student(s)) = after {
+        b.insert(keys::by_school(&s.school, &s.id), Vec::new());
+    }
+}

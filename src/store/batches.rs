@@ -1,0 +1,166 @@
+//! Upload batches (SPEC §1 "Upload batch"): staging, reading, discarding.
+//! Commit and revert are in `apply`.
+
+use super::codec::{BatchRec, Phase, encode};
+use super::{CHUNK, Result, SledResult, Store, StoreError, keys};
+use crate::domain::{Batch, BatchState, RowResult, StagedRow};
+
+impl Store {
+    /// Stores a triaged file as a new batch in state `staged` and returns its
+    /// id (1, 2, …; `batch.id` and `batch.state` are ignored). Durable before
+    /// it returns.
+    pub fn stage(&self, batch: Batch, rows: &[StagedRow], results: &[RowResult]) -> Result<u64> {
+        let _w = self.writer();
+        let id = self.next_batch_id()?;
+        // Left over by a stage that crashed before its batch record was written.
+        self.clear_range(&keys::numbered(keys::ROW, id), &[keys::ROW + 1])?;
+        self.clear_range(&keys::numbered(keys::RESULT, id), &[keys::RESULT + 1])?;
+        for (n, chunk) in rows.chunks(CHUNK).enumerate() {
+            let mut b = sled::Batch::default();
+            for (i, row) in chunk.iter().enumerate() {
+                b.insert(keys::row(id, index(n, i)?), encode(row)?);
+            }
+            self.tree().apply_batch(b).db(self)?;
+        }
+        self.write_results(id, 0, results)?;
+        let rec = BatchRec {
+            batch: Batch {
+                id,
+                state: BatchState::Staged,
+                ..batch
+            },
+            phase: Phase::Settled,
+            commit_events: None,
+            results_gen: 0,
+        };
+        self.put_rec(&rec)?;
+        self.flush()?;
+        Ok(id)
+    }
+
+    /// One batch.
+    pub fn batch(&self, id: u64) -> Result<Option<Batch>> {
+        Ok(self.rec(id)?.map(|r| r.batch))
+    }
+
+    /// Every batch, by id.
+    pub fn batches(&self) -> Result<Vec<Batch>> {
+        Ok(self.recs()?.into_iter().map(|r| r.batch).collect())
+    }
+
+    /// A batch's staged rows, in file order.
+    pub fn staged_rows(&self, id: u64) -> Result<Vec<StagedRow>> {
+        self.need(id)?;
+        self.scan(&keys::numbered(keys::ROW, id))
+    }
+
+    /// A batch's row outcomes from its latest triage, in file order.
+    pub fn row_results(&self, id: u64) -> Result<Vec<RowResult>> {
+        let rec = self.need(id)?;
+        self.scan(&keys::results(id, rec.results_gen))
+    }
+
+    /// `staged` → `discarded`; refused in any other state.
+    pub fn discard(&self, id: u64, actor: &str, at: &str) -> Result<()> {
+        let _w = self.writer();
+        let mut rec = self.need(id)?;
+        if rec.batch.state != BatchState::Staged || rec.phase != Phase::Settled {
+            return Err(StoreError::Refused(format!(
+                "batch {id} is {}: only a staged batch can be discarded",
+                rec.batch.state.as_str()
+            )));
+        }
+        rec.batch.state = BatchState::Discarded;
+        rec.batch.settled_at = Some(at.to_string());
+        rec.batch.settled_by = Some(actor.to_string());
+        self.put_rec(&rec)?;
+        self.flush()
+    }
+
+    /// The stored batch record, if any.
+    pub(super) fn rec(&self, id: u64) -> Result<Option<BatchRec>> {
+        let k = keys::numbered(keys::BATCH, id);
+        match self.tree().get(&k).db(self)? {
+            Some(v) => Ok(Some(self.decode(&k, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The stored batch record, or `NotFound`.
+    pub(super) fn need(&self, id: u64) -> Result<BatchRec> {
+        self.rec(id)?
+            .ok_or_else(|| StoreError::NotFound(format!("no batch {id}")))
+    }
+
+    /// Every batch record, by id.
+    pub(super) fn recs(&self) -> Result<Vec<BatchRec>> {
+        self.scan(&[keys::BATCH])
+    }
+
+    pub(super) fn put_rec(&self, rec: &BatchRec) -> Result<()> {
+        let k = keys::numbered(keys::BATCH, rec.batch.id);
+        self.tree().insert(k, encode(rec)?).db(self)?;
+        Ok(())
+    }
+
+    /// Writes row results of one generation, a chunk per sled batch.
+    pub(super) fn write_results(
+        &self,
+        id: u64,
+        generation: u32,
+        results: &[RowResult],
+    ) -> Result<()> {
+        for (n, chunk) in results.chunks(CHUNK).enumerate() {
+            let mut b = sled::Batch::default();
+            for (i, r) in chunk.iter().enumerate() {
+                b.insert(keys::result(id, generation, index(n, i)?), encode(r)?);
+            }
+            self.tree().apply_batch(b).db(self)?;
+        }
+        Ok(())
+    }
+
+    /// Removes every key in `[from, to)`, a chunk per sled batch.
+    pub(super) fn clear_range(&self, from: &[u8], to: &[u8]) -> Result<()> {
+        loop {
+            let mut b = sled::Batch::default();
+            let mut n = 0;
+            for kv in self.tree().range(from..to).take(CHUNK) {
+                let (k, _) = kv.db(self)?;
+                b.remove(k);
+                n += 1;
+            }
+            if n == 0 {
+                return Ok(());
+            }
+            self.tree().apply_batch(b).db(self)?;
+        }
+    }
+
+    /// Removes every key starting with `prefix`.
+    pub(super) fn clear_prefix(&self, prefix: &[u8]) -> Result<()> {
+        self.clear_range(prefix, &keys::after_prefix(prefix))
+    }
+
+    fn next_batch_id(&self) -> Result<u64> {
+        let last = self.tree().scan_prefix([keys::BATCH]).next_back();
+        match last.transpose().db(self)? {
+            Some((k, _)) => keys::number(&k)
+                .map(|n| n + 1)
+                .ok_or_else(|| self.damaged("a short batch key")),
+            None => Ok(1),
+        }
+    }
+
+    /// The id the next staged batch gets minus one: rows and results above it
+    /// are leftovers of a crashed stage.
+    pub(super) fn last_batch_id(&self) -> Result<u64> {
+        Ok(self.next_batch_id()? - 1)
+    }
+}
+
+/// The row index of item `i` in chunk `n`.
+fn index(n: usize, i: usize) -> Result<u32> {
+    u32::try_from(n * CHUNK + i)
+        .map_err(|_| StoreError::Refused("too many rows in one batch".into()))
+}

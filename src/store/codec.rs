@@ -1,0 +1,187 @@
+//! Stored values: postcard of the domain types. postcard is not
+//! self-describing, so internally tagged enums (`Record`) are stored through
+//! externally tagged mirrors, and a record's kind comes from its key's tag.
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use super::keys;
+use super::{Event, EventAction, Result, Store};
+use crate::domain::{
+    Agreement, Batch, BatchState, Certificate, District, ExamAttempt, Record, School,
+    StatewideAttempt, Student, Write,
+};
+
+/// What the store keeps about a batch besides the domain's [`Batch`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BatchRec {
+    /// The batch as the domain sees it.
+    pub batch: Batch,
+    /// Whether a change set is being applied right now.
+    pub phase: Phase,
+    /// The seqs `[first, end)` of its commit events, once committed.
+    pub commit_events: Option<(u64, u64)>,
+    /// Which generation of row results is current.
+    pub results_gen: u32,
+}
+
+/// A batch's internal state around an apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    /// Nothing in flight.
+    Settled,
+    /// A commit or revert is writing events from `first_seq` on; after a
+    /// crash it is rolled back to `prior`, and results of generation
+    /// `results_gen` (if any) are dropped.
+    Applying {
+        /// The first event seq of this apply.
+        first_seq: u64,
+        /// The state to fall back to.
+        prior: BatchState,
+        /// The results generation being written, if any.
+        results_gen: Option<u32>,
+    },
+}
+
+/// `Record` with serde's default (external) tagging, which postcard can read.
+#[derive(Serialize, Deserialize)]
+enum Rec {
+    District(District),
+    Agreement(Agreement),
+    School(School),
+    Student(Student),
+    Exam(ExamAttempt),
+    Statewide(StatewideAttempt),
+    Certificate(Certificate),
+}
+
+impl From<Record> for Rec {
+    fn from(r: Record) -> Rec {
+        match r {
+            Record::District(x) => Rec::District(x),
+            Record::Agreement(x) => Rec::Agreement(x),
+            Record::School(x) => Rec::School(x),
+            Record::Student(x) => Rec::Student(x),
+            Record::Exam(x) => Rec::Exam(x),
+            Record::Statewide(x) => Rec::Statewide(x),
+            Record::Certificate(x) => Rec::Certificate(x),
+        }
+    }
+}
+
+impl From<Rec> for Record {
+    fn from(r: Rec) -> Record {
+        match r {
+            Rec::District(x) => Record::District(x),
+            Rec::Agreement(x) => Record::Agreement(x),
+            Rec::School(x) => Record::School(x),
+            Rec::Student(x) => Record::Student(x),
+            Rec::Exam(x) => Record::Exam(x),
+            Rec::Statewide(x) => Record::Statewide(x),
+            Rec::Certificate(x) => Record::Certificate(x),
+        }
+    }
+}
+
+/// A write as stored: its key is the key of whichever side is present
+/// (the store never records a write with neither).
+#[derive(Serialize, Deserialize)]
+struct StoredWrite {
+    before: Option<Rec>,
+    after: Option<Rec>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredEvent {
+    seq: u64,
+    at: String,
+    actor: String,
+    batch: u64,
+    action: EventAction,
+    writes: Vec<StoredWrite>,
+}
+
+/// postcard bytes of any value.
+pub fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    postcard::to_allocvec(v).map_err(|e| super::StoreError::Io(format!("encoding: {e}")))
+}
+
+impl Store {
+    /// Decodes a stored value, naming its key's kind when it fails.
+    pub(super) fn decode<T: DeserializeOwned>(&self, key: &[u8], bytes: &[u8]) -> Result<T> {
+        postcard::from_bytes(bytes).map_err(|e| {
+            let tag = key.first().copied().unwrap_or_default();
+            self.damaged(format!(
+                "undecodable value under a key of kind {tag:#04x}: {e}"
+            ))
+        })
+    }
+
+    /// Decodes a record by its key's tag.
+    pub(super) fn decode_record(&self, key: &[u8], bytes: &[u8]) -> Result<Record> {
+        Ok(match key.first().copied() {
+            Some(keys::DISTRICT) => Record::District(self.decode(key, bytes)?),
+            Some(keys::AGREEMENT) => Record::Agreement(self.decode(key, bytes)?),
+            Some(keys::SCHOOL) => Record::School(self.decode(key, bytes)?),
+            Some(keys::STUDENT) => Record::Student(self.decode(key, bytes)?),
+            Some(keys::EXAM) => Record::Exam(self.decode(key, bytes)?),
+            Some(keys::STATEWIDE) => Record::Statewide(self.decode(key, bytes)?),
+            Some(keys::CERTIFICATE) => Record::Certificate(self.decode(key, bytes)?),
+            other => return Err(self.damaged(format!("no record kind {other:?}"))),
+        })
+    }
+
+    /// Decodes an event.
+    pub(super) fn decode_event(&self, key: &[u8], bytes: &[u8]) -> Result<Event> {
+        let e: StoredEvent = self.decode(key, bytes)?;
+        let mut writes = Vec::with_capacity(e.writes.len());
+        for w in e.writes {
+            let before: Option<Record> = w.before.map(Record::from);
+            let after: Option<Record> = w.after.map(Record::from);
+            let Some(key) = after.as_ref().or(before.as_ref()).map(Record::key) else {
+                return Err(self.damaged(format!("event {} holds an empty write", e.seq)));
+            };
+            writes.push(Write { key, before, after });
+        }
+        Ok(Event {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            batch: e.batch,
+            action: e.action,
+            writes,
+        })
+    }
+}
+
+/// A record's stored value (its kind is in the key).
+pub fn encode_record(r: &Record) -> Result<Vec<u8>> {
+    match r {
+        Record::District(x) => encode(x),
+        Record::Agreement(x) => encode(x),
+        Record::School(x) => encode(x),
+        Record::Student(x) => encode(x),
+        Record::Exam(x) => encode(x),
+        Record::Statewide(x) => encode(x),
+        Record::Certificate(x) => encode(x),
+    }
+}
+
+/// An event's stored value.
+pub fn encode_event(e: &Event) -> Result<Vec<u8>> {
+    let stored = StoredEvent {
+        seq: e.seq,
+        at: e.at.clone(),
+        actor: e.actor.clone(),
+        batch: e.batch,
+        action: e.action,
+        writes: e
+            .writes
+            .iter()
+            .map(|w| StoredWrite {
+                before: w.before.clone().map(Rec::from),
+                after: w.after.clone().map(Rec::from),
+            })
+            .collect(),
+    };
+    encode(&stored)
+}

@@ -1,0 +1,278 @@
+//! `export` / `restore` (SPEC §5): a lossless JSON-lines dump. The first line
+//! is the header; then records by kind and key, batches by id (with their
+//! staged rows and row results), events by seq. Only stored content goes in
+//! (no export timestamp), so export → restore → export is byte-identical;
+//! the next batch id and event seq follow from the last batch and event.
+
+use std::collections::HashSet;
+use std::io::BufRead;
+
+use serde::{Deserialize, Serialize};
+
+use super::apply::index_moves;
+use super::codec::{BatchRec, Phase, encode, encode_event, encode_record};
+use super::{CHUNK, Event, Result, SCHEMA, SledResult, Store, StoreError, keys};
+use crate::domain::{
+    Agreement, Batch, BatchState, Certificate, District, ExamAttempt, Record, RowResult, School,
+    StagedRow, StatewideAttempt, Student,
+};
+
+/// One line of the dump.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum Line {
+    Header(Header),
+    District(District),
+    Agreement(Agreement),
+    School(School),
+    Student(Student),
+    Exam(ExamAttempt),
+    Statewide(StatewideAttempt),
+    Certificate(Certificate),
+    Batch(Box<BatchLine>),
+    Event(Event),
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    schema: u32,
+    app: String,
+}
+
+/// A batch nests under `batch` (its own `kind` field would clash with the tag).
+#[derive(Serialize, Deserialize)]
+struct BatchLine {
+    batch: Batch,
+    commit_events: Option<(u64, u64)>,
+    rows: Vec<StagedRow>,
+    results: Vec<RowResult>,
+}
+
+impl From<Record> for Line {
+    fn from(r: Record) -> Line {
+        match r {
+            Record::District(x) => Line::District(x),
+            Record::Agreement(x) => Line::Agreement(x),
+            Record::School(x) => Line::School(x),
+            Record::Student(x) => Line::Student(x),
+            Record::Exam(x) => Line::Exam(x),
+            Record::Statewide(x) => Line::Statewide(x),
+            Record::Certificate(x) => Line::Certificate(x),
+        }
+    }
+}
+
+/// Restore's pending sled batch, flushed every [`CHUNK`] keys; remembers its
+/// keys so a repeated item in the dump is caught.
+#[derive(Default)]
+struct Pending {
+    sled: sled::Batch,
+    keys: HashSet<Vec<u8>>,
+    /// Rows and results count too: a batch line may hold 100k of them.
+    entries: usize,
+}
+
+impl Store {
+    /// Writes the whole database as JSON lines (a consistent snapshot:
+    /// writers wait).
+    pub fn export(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        let _w = self.writer();
+        let header = Line::Header(Header {
+            schema: SCHEMA,
+            app: "mecred".into(),
+        });
+        emit(out, &header)?;
+        for tag in keys::RECORD_TAGS {
+            for kv in self.tree().scan_prefix([tag]) {
+                let (k, v) = kv.db(self)?;
+                emit(out, &Line::from(self.decode_record(&k, &v)?))?;
+            }
+        }
+        for rec in self.recs()? {
+            let id = rec.batch.id;
+            let line = BatchLine {
+                rows: self.scan(&keys::numbered(keys::ROW, id))?,
+                results: self.scan(&keys::results(id, rec.results_gen))?,
+                batch: rec.batch,
+                commit_events: rec.commit_events,
+            };
+            emit(out, &Line::Batch(Box::new(line)))?;
+        }
+        for kv in self.tree().scan_prefix([keys::EVENT]) {
+            let (k, v) = kv.db(self)?;
+            emit(out, &Line::Event(self.decode_event(&k, &v)?))?;
+        }
+        out.flush().map_err(write_error)
+    }
+
+    /// Loads a dump written by [`Store::export`] into an empty database.
+    /// Refused on a non-empty database, and on bad input naming the line (the
+    /// database is left empty then). Durable before it returns.
+    pub fn restore(&self, input: &mut dyn BufRead) -> Result<()> {
+        let _w = self.writer();
+        if !self.is_empty()? {
+            return Err(StoreError::Refused(format!(
+                "restore needs an empty database; {} holds data",
+                self.path().display()
+            )));
+        }
+        // Should we die half way, open wipes the partial restore.
+        self.tree().insert(keys::META_RESTORING, &[]).db(self)?;
+        self.flush()?;
+        if let Err(e) = self.restore_lines(input) {
+            self.tree().clear().db(self)?;
+            self.tree()
+                .insert(keys::META_SCHEMA, &SCHEMA.to_be_bytes())
+                .db(self)?;
+            self.flush()?;
+            return Err(e);
+        }
+        self.tree().remove(keys::META_RESTORING).db(self)?;
+        self.flush()
+    }
+
+    fn restore_lines(&self, input: &mut dyn BufRead) -> Result<()> {
+        let mut text = String::new();
+        let mut n = 0usize;
+        let mut pending = Pending::default();
+        loop {
+            text.clear();
+            let read = input
+                .read_line(&mut text)
+                .map_err(|e| bad(n + 1, &format!("cannot read it: {e}")))?;
+            if read == 0 {
+                break;
+            }
+            n += 1;
+            let line: Line = serde_json::from_str(text.trim_end_matches(['\n', '\r']))
+                .map_err(|e| bad(n, &e.to_string()))?;
+            match (n, line) {
+                (1, Line::Header(h)) if h.schema > SCHEMA => {
+                    return Err(bad(
+                        1,
+                        &format!("schema {} is newer than this mecred's {SCHEMA}", h.schema),
+                    ));
+                }
+                (1, Line::Header(_)) => {}
+                (1, _) => return Err(bad(1, "the first line is not the header")),
+                (_, Line::Header(_)) => return Err(bad(n, "a second header")),
+                (_, Line::Batch(b)) => self.restore_batch(&mut pending, n, *b)?,
+                (_, Line::Event(e)) => self.restore_event(&mut pending, n, &e)?,
+                (_, record) => self.restore_record(&mut pending, n, record)?,
+            }
+        }
+        if n == 0 {
+            return Err(bad(1, "the dump is empty: no header line"));
+        }
+        self.apply_pending(&mut pending)
+    }
+
+    fn restore_record(&self, p: &mut Pending, n: usize, line: Line) -> Result<()> {
+        let record = match line {
+            Line::District(x) => Record::District(x),
+            Line::Agreement(x) => Record::Agreement(x),
+            Line::School(x) => Record::School(x),
+            Line::Student(x) => Record::Student(x),
+            Line::Exam(x) => Record::Exam(x),
+            Line::Statewide(x) => Record::Statewide(x),
+            Line::Certificate(x) => Record::Certificate(x),
+            Line::Header(_) | Line::Batch(_) | Line::Event(_) => return Ok(()),
+        };
+        let k = keys::record(&record.key());
+        self.claim(p, n, &k, &record.key().to_string())?;
+        index_moves(&mut p.sled, None, Some(&record));
+        p.sled.insert(k, encode_record(&record)?);
+        self.maybe_apply(p)
+    }
+
+    fn restore_batch(&self, p: &mut Pending, n: usize, line: BatchLine) -> Result<()> {
+        let id = line.batch.id;
+        if line.batch.state == BatchState::Committed && line.commit_events.is_none() {
+            return Err(bad(
+                n,
+                &format!("committed batch {id} has no commit_events"),
+            ));
+        }
+        let k = keys::numbered(keys::BATCH, id);
+        self.claim(p, n, &k, &format!("batch {id}"))?;
+        for (i, row) in line.rows.iter().enumerate() {
+            p.sled.insert(keys::row(id, row_index(n, i)?), encode(row)?);
+            self.maybe_apply(p)?;
+        }
+        for (i, r) in line.results.iter().enumerate() {
+            p.sled
+                .insert(keys::result(id, 0, row_index(n, i)?), encode(r)?);
+            self.maybe_apply(p)?;
+        }
+        let rec = BatchRec {
+            batch: line.batch,
+            phase: Phase::Settled,
+            commit_events: line.commit_events,
+            results_gen: 0,
+        };
+        p.sled.insert(k, encode(&rec)?);
+        self.maybe_apply(p)
+    }
+
+    fn restore_event(&self, p: &mut Pending, n: usize, e: &Event) -> Result<()> {
+        let k = keys::numbered(keys::EVENT, e.seq);
+        self.claim(p, n, &k, &format!("event {}", e.seq))?;
+        for w in &e.writes {
+            let sides = [w.before.as_ref(), w.after.as_ref()];
+            if sides.iter().all(Option::is_none) {
+                return Err(bad(
+                    n,
+                    &format!("a write to {} with neither before nor after", w.key),
+                ));
+            }
+            if let Some(r) = sides.into_iter().flatten().find(|r| r.key() != w.key) {
+                return Err(bad(n, &format!("a write to {} carries {}", w.key, r.key())));
+            }
+            let rk = keys::record(&w.key);
+            p.sled
+                .insert(keys::by_record(&rk, e.seq), e.batch.to_be_bytes().to_vec());
+        }
+        p.sled.insert(k, encode_event(e)?);
+        self.maybe_apply(p)
+    }
+
+    /// Refuses an item the dump already gave (or the database holds).
+    fn claim(&self, p: &mut Pending, n: usize, k: &[u8], what: &str) -> Result<()> {
+        if !p.keys.insert(k.to_vec()) || self.tree().contains_key(k).db(self)? {
+            return Err(bad(n, &format!("{what} appears twice")));
+        }
+        Ok(())
+    }
+
+    fn maybe_apply(&self, p: &mut Pending) -> Result<()> {
+        p.entries += 1;
+        if p.entries >= CHUNK {
+            self.apply_pending(p)?;
+        }
+        Ok(())
+    }
+
+    fn apply_pending(&self, p: &mut Pending) -> Result<()> {
+        let full = std::mem::take(p);
+        self.tree().apply_batch(full.sled).db(self)
+    }
+}
+
+fn emit(out: &mut dyn std::io::Write, line: &Line) -> Result<()> {
+    let mut text = serde_json::to_vec(line).map_err(|e| StoreError::Io(format!("export: {e}")))?;
+    text.push(b'\n');
+    out.write_all(&text).map_err(write_error)
+}
+
+fn write_error(e: std::io::Error) -> StoreError {
+    StoreError::Io(format!("writing the export: {e}"))
+}
+
+/// Bad input: refused, naming the line (exit 1, not a damaged database).
+fn bad(n: usize, detail: &str) -> StoreError {
+    StoreError::Refused(format!("line {n} of the dump: {detail}"))
+}
+
+fn row_index(n: usize, i: usize) -> Result<u32> {
+    u32::try_from(i).map_err(|_| bad(n, "too many rows in one batch"))
+}
