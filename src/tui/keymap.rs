@@ -146,7 +146,10 @@ impl Keymap {
         for (i, c) in contexts.iter().enumerate() {
             for (k, a) in self.bindings(*c) {
                 let shadowed = contexts[..i].iter().any(|e| self.get(*e, k).is_some());
-                if a == action && !shadowed && best.as_ref().is_none_or(|b| k.len() < b.len()) {
+                if a == action
+                    && !shadowed
+                    && best.as_ref().is_none_or(|b| preference(k) < preference(b))
+                {
                     best = Some(k.to_vec());
                 }
             }
@@ -164,11 +167,22 @@ impl Keymap {
                 .filter(|(k, _)| !contexts[..i].iter().any(|e| self.get(*e, k).is_some()))
                 .map(|(k, a)| (*c, k.to_vec(), a))
                 .collect();
-            rows.sort_by_key(|(_, k, a)| (Action::ALL.iter().position(|x| x == a), k.len()));
+            rows.sort_by(|(_, k, a), (_, l, b)| {
+                let pos = |x: &Action| Action::ALL.iter().position(|y| y == x);
+                pos(a)
+                    .cmp(&pos(b))
+                    .then_with(|| preference(k).cmp(&preference(l)))
+            });
             out.extend(rows);
         }
         out
     }
+}
+
+/// Which of several keys for one action to show first: short sequences,
+/// fewer modifiers, then enter/esc before arrows before the rest.
+fn preference(seq: &[Chord]) -> (usize, usize, &[Chord]) {
+    (seq.len(), seq.iter().map(Chord::modifier_count).sum(), seq)
 }
 
 /// The built-in keymap names, comma-separated (for error messages).

@@ -9,10 +9,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// A key without modifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Key {
+    /// Enter / Return.
+    Enter,
+    /// Escape.
+    Esc,
     /// A printable character as typed (`G` is shift+g; space is `space`).
     Char(char),
-    /// A function key `f1`…`f24`.
-    F(u8),
     /// Arrow up.
     Up,
     /// Arrow down.
@@ -21,10 +23,6 @@ pub enum Key {
     Left,
     /// Arrow right.
     Right,
-    /// Enter / Return.
-    Enter,
-    /// Escape.
-    Esc,
     /// Tab.
     Tab,
     /// Backspace.
@@ -41,6 +39,8 @@ pub enum Key {
     PageUp,
     /// Page Down.
     PageDown,
+    /// A function key `f1`…`f24`.
+    F(u8),
 }
 
 const NAMED: [(&str, Key); 15] = [
@@ -76,6 +76,11 @@ pub struct Chord {
 }
 
 impl Chord {
+    /// How many modifiers are held.
+    pub fn modifier_count(&self) -> usize {
+        usize::from(self.ctrl) + usize::from(self.alt) + usize::from(self.shift)
+    }
+
     /// A key with no modifiers.
     pub fn plain(key: Key) -> Chord {
         Chord {
