@@ -332,3 +332,63 @@ fn every_screen_renders_at_every_size_without_panic() {
         }
     }
 }
+
+/// Runs the real terminal loop; needs a tty, so it is ignored by default:
+/// `script -qc "cargo test --lib tui::tests::real_terminal -- --ignored" /dev/null`
+/// with keys typed in.
+#[test]
+#[ignore]
+fn real_terminal() {
+    let opts = super::TuiOptions {
+        today: fixture::today(),
+        read_only: false,
+        keymap: "default".into(),
+        db_label: "demo.db".into(),
+    };
+    super::run(&fixture::source(), &opts).unwrap();
+}
+
+/// Like [`real_terminal`], with a source that panics on the first read: the
+/// terminal must be restored (alternate screen left) before the panic message.
+#[test]
+#[ignore]
+#[should_panic(expected = "source exploded")]
+fn real_terminal_panic() {
+    struct Exploding;
+    impl super::Source for Exploding {
+        fn districts(&self) -> anyhow::Result<Vec<crate::domain::District>> {
+            panic!("source exploded")
+        }
+        fn schools(
+            &self,
+            _: &crate::domain::DistrictCode,
+        ) -> anyhow::Result<Vec<crate::domain::School>> {
+            Ok(vec![])
+        }
+        fn students_of_school(
+            &self,
+            _: &crate::domain::SchoolCode,
+        ) -> anyhow::Result<Vec<crate::domain::Student>> {
+            Ok(vec![])
+        }
+        fn student(
+            &self,
+            _: &crate::domain::StudentId,
+        ) -> anyhow::Result<Option<crate::domain::Student>> {
+            Ok(None)
+        }
+        fn exams_of(
+            &self,
+            _: &crate::domain::StudentId,
+        ) -> anyhow::Result<Vec<crate::domain::ExamAttempt>> {
+            Ok(vec![])
+        }
+    }
+    let opts = super::TuiOptions {
+        today: fixture::today(),
+        read_only: false,
+        keymap: "default".into(),
+        db_label: "demo.db".into(),
+    };
+    let _ = super::run(&Exploding, &opts);
+}
