@@ -1,6 +1,8 @@
 //! Screens rendered on a `TestBackend` and key sequences driven through the
 //! app, over the [`fixture`](super::fixture) source.
 
+mod props;
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
