@@ -1,1 +1,100 @@
-//! (stub until the TUI branch lands)
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+//! The terminal UI (SPEC §6): districts → schools → students → one student's
+//! detail, keys from `keymaps/*.toml`. The state and its `update` are pure
+//! ([`app`]); the terminal, input and loading live in [`runtime`]; [`render`]
+//! draws from the state and theme only.
+
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod runtime;
+pub mod screens;
+pub mod source;
+pub mod theme;
+pub mod widgets;
+
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod tests;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub use app::App;
+pub use keymap::{Keymap, KeymapError, load_keymap};
+pub use runtime::run;
+pub use source::{MemorySource, Source};
+
+use crate::domain::Date;
+use app::Screen;
+
+/// The smallest terminal the screens are laid out for.
+pub const MIN_SIZE: (u16, u16) = (40, 10);
+
+/// How the TUI is started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TuiOptions {
+    /// "Today" for the date rules and the status line.
+    pub today: Date,
+    /// Refuse edits.
+    pub read_only: bool,
+    /// The built-in keymap name (`default`, `vim`).
+    pub keymap: String,
+    /// How the status line names the database.
+    pub db_label: String,
+}
+
+/// Draws the whole UI. Pure: reads `state` (and its theme) only.
+pub fn render(state: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = format!("terminal too small: need {}×{}", MIN_SIZE.0, MIN_SIZE.1);
+        frame.render_widget(Paragraph::new(text).style(state.theme.alert), area);
+        return;
+    }
+    let [title, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(breadcrumb(state)).style(state.theme.title),
+        title,
+    );
+    let theme = &state.theme;
+    match state.screen() {
+        Some(Screen::Districts(list)) => screens::list::districts(list, theme, frame, body),
+        Some(Screen::Schools { district, list }) => {
+            screens::list::schools(district, list, theme, frame, body)
+        }
+        Some(Screen::Students { school, list }) => {
+            screens::list::students(school, list, state.today, theme, frame, body)
+        }
+        Some(Screen::Detail(view)) => {
+            screens::detail::render(view, state.today, theme, frame, body)
+        }
+        None => {}
+    }
+    if let Some(scroll) = state.help {
+        screens::help::render(state, scroll, frame, body);
+    }
+    widgets::status::render(state, frame, status);
+}
+
+fn breadcrumb(state: &App) -> Line<'static> {
+    let mut parts = vec![Span::raw(" mecred")];
+    for screen in &state.stack {
+        let part = match screen {
+            Screen::Districts(_) => "Districts".to_string(),
+            Screen::Schools { district, .. } => district.code.to_string(),
+            Screen::Students { school, .. } => school.code.to_string(),
+            Screen::Detail(d) => d.id.to_string(),
+        };
+        parts.push(Span::raw(format!(" › {part}")));
+    }
+    Line::from(parts)
+}

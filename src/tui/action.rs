@@ -1,0 +1,115 @@
+//! The action registry: every name a keymap may bind, with the one-line doc
+//! that `?` help and the status-line hints show. Names are snake_case and the
+//! same in Rust, TOML and help (STYLE.md §3).
+
+use std::fmt;
+
+/// Something a key asks the app to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    /// Leave mecred.
+    Quit,
+    /// Show the keys of the current screen.
+    Help,
+    /// Repaint the whole screen.
+    Redraw,
+    /// Move the selection (or the view) up one row.
+    Up,
+    /// Move the selection (or the view) down one row.
+    Down,
+    /// Move up one page.
+    PageUp,
+    /// Move down one page.
+    PageDown,
+    /// Go to the first row.
+    First,
+    /// Go to the last row.
+    Last,
+    /// Open the selected row.
+    Open,
+    /// Go back to the previous screen (or close the overlay).
+    Back,
+}
+
+impl Action {
+    /// Every action, in the order help lists them.
+    pub const ALL: [Action; 11] = [
+        Action::Open,
+        Action::Back,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::First,
+        Action::Last,
+        Action::Help,
+        Action::Redraw,
+        Action::Quit,
+    ];
+
+    /// The snake_case name used in keymap files and help.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Redraw => "redraw",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::First => "first",
+            Action::Last => "last",
+            Action::Open => "open",
+            Action::Back => "back",
+        }
+    }
+
+    /// What it does, in a few words (help and status hints).
+    pub fn doc(self) -> &'static str {
+        match self {
+            Action::Quit => "quit mecred",
+            Action::Help => "show the keys of this screen",
+            Action::Redraw => "repaint the screen",
+            Action::Up => "move up",
+            Action::Down => "move down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::First => "go to the first row",
+            Action::Last => "go to the last row",
+            Action::Open => "open the selected row",
+            Action::Back => "go back",
+        }
+    }
+
+    /// The action named `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_are_unique_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+            assert!(seen.insert(a.name()), "duplicate name {}", a.name());
+            assert!(!a.doc().is_empty());
+            assert!(
+                a.name()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_')
+            );
+        }
+        assert_eq!(Action::from_name("nope"), None);
+    }
+}

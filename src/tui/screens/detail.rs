@@ -1,0 +1,192 @@
+//! Student detail: every field, the five modules with their dates and marks,
+//! and the exam attempts (SPEC §1 "Five modules").
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::domain::calendar::grade_on;
+use crate::domain::{Date, ExamAttempt, ExamResult, Modules, Student};
+use crate::tui::app::{DetailView, Loadable, StudentRecord};
+use crate::tui::theme::Theme;
+
+const LABEL: usize = 14;
+
+/// Draws the detail screen into `area`.
+pub fn render(view: &DetailView, today: Date, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let title = match &view.record {
+        Loadable::Ready(Some(r)) => format!(" {}, {} ", r.student.last_name, r.student.first_name),
+        _ => format!(" Student {} ", view.id),
+    };
+    let block = Block::bordered().title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = lines(view, today, theme);
+    let max = lines.len().saturating_sub(usize::from(inner.height));
+    let top = view.scroll.min(max);
+    let visible: Vec<Line> = lines
+        .into_iter()
+        .skip(top)
+        .take(usize::from(inner.height))
+        .collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+}
+
+/// How many lines the detail has (for scrolling in `update`).
+pub fn line_count(view: &DetailView, today: Date) -> usize {
+    lines(view, today, &Theme::no_color()).len()
+}
+
+fn lines(view: &DetailView, today: Date, theme: &Theme) -> Vec<Line<'static>> {
+    match &view.record {
+        Loadable::Loading => vec![Line::styled("Loading…", theme.dim)],
+        Loadable::Failed(e) => vec![Line::styled(format!("Could not load: {e}"), theme.alert)],
+        Loadable::Ready(None) => {
+            vec![Line::styled(
+                format!("No student with ID {}.", view.id),
+                theme.alert,
+            )]
+        }
+        Loadable::Ready(Some(r)) => record_lines(r, view.school_name.as_deref(), today, theme),
+    }
+}
+
+fn field(label: &str, value: String, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<LABEL$}"), theme.dim),
+        Span::raw(value),
+    ])
+}
+
+fn yes_no(v: Option<bool>) -> String {
+    match v {
+        Some(true) => "Y".into(),
+        Some(false) => "N".into(),
+        None => "not reported".into(),
+    }
+}
+
+fn date(d: Option<Date>) -> String {
+    d.map_or_else(|| "—".to_string(), |d| d.to_string())
+}
+
+fn grade_text(cohort: i16, today: Date) -> String {
+    let g = grade_on(cohort, today);
+    match g {
+        13.. => format!("cohort {cohort} · graduated (grade {g} today)"),
+        _ => format!("cohort {cohort} · grade {g} today"),
+    }
+}
+
+fn record_lines(
+    r: &StudentRecord,
+    school: Option<&str>,
+    today: Date,
+    t: &Theme,
+) -> Vec<Line<'static>> {
+    let s: &Student = &r.student;
+    let school = match school {
+        Some(name) => format!("{} {name}", s.school),
+        None => s.school.to_string(),
+    };
+    let complementary = if s.complementary.is_empty() {
+        "—".to_string()
+    } else {
+        s.complementary.join("; ")
+    };
+    let mut out = vec![
+        field("Name", format!("{}, {}", s.last_name, s.first_name), t),
+        field("Student ID", s.id.to_string(), t),
+        field("School", school, t),
+        field("Grade", grade_text(s.cohort, today), t),
+        field("Pathway", yes_no(s.pathway), t),
+        field("Complementary", complementary, t),
+        field("Notes", s.notes.clone().unwrap_or_else(|| "—".into()), t),
+        Line::raw(""),
+        Line::styled("Modules", t.header),
+    ];
+    out.extend(module_lines(&s.modules, &r.exams, t));
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        "Not tracked: writing assignments, exam proctoring, which courses carried the modules.",
+        t.dim,
+    ));
+    out
+}
+
+fn mark(done: Option<Date>, name: &str, t: &Theme) -> Line<'static> {
+    let (sym, style, status) = match done {
+        Some(d) => ("[x]", t.done, format!("complete {d}")),
+        None => ("[ ]", t.todo, "not complete".to_string()),
+    };
+    Line::from(vec![
+        Span::styled(format!("{sym} "), style),
+        Span::raw(format!("{name:<30}")),
+        Span::styled(status, style),
+    ])
+}
+
+fn sub(text: String) -> Line<'static> {
+    Line::raw(format!("      {text}"))
+}
+
+fn module_lines(m: &Modules, exams: &[ExamAttempt], t: &Theme) -> Vec<Line<'static>> {
+    let sa_done = match (m.sa_round1, m.sa_round2) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        _ => None,
+    };
+    let instrument = m
+        .sa_instrument
+        .clone()
+        .unwrap_or_else(|| "Micro-Enterprise Self-Assessment (default)".into());
+    let pres_done = m.presentation.filter(|_| m.mentor_checklist == Some(true));
+    let checklist = match m.mentor_checklist {
+        Some(true) => "Y (on file)",
+        Some(false) => "N (not on file)",
+        None => "not reported",
+    };
+    let passed = exams
+        .iter()
+        .filter(|e| e.result == ExamResult::Pass)
+        .map(|e| e.date)
+        .min();
+    let mut out = vec![
+        mark(sa_done, "Self-Assessment", t),
+        sub(format!(
+            "Round 1 {} · Round 2 {}",
+            date(m.sa_round1),
+            date(m.sa_round2)
+        )),
+        sub(format!("instrument {instrument}")),
+        mark(pres_done, "Self-Assessment Presentation", t),
+        sub(format!(
+            "date {} · mentor checklist {checklist}",
+            date(m.presentation)
+        )),
+        mark(m.credit_applications, "Credit Applications", t),
+        mark(m.company_registration, "Company Registration", t),
+        mark(passed, "Certification Exam", t),
+    ];
+    if exams.is_empty() {
+        out.push(sub("no attempts reported by the exam provider".into()));
+    }
+    for e in exams {
+        let style = if e.result == ExamResult::Pass {
+            t.done
+        } else {
+            t.todo
+        };
+        let score = e
+            .score
+            .as_deref()
+            .map_or_else(String::new, |s| format!("score {s}"));
+        let provider = e.provider.clone().unwrap_or_default();
+        out.push(Line::from(vec![
+            Span::raw(format!("      {}  ", e.date)),
+            Span::styled(format!("{:<4}", e.result.as_str()), style),
+            Span::raw(format!("  {score:<10} {provider}")),
+        ]));
+    }
+    out
+}

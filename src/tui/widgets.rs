@@ -1,0 +1,3 @@
+//! Small widgets shared by screens.
+
+pub mod status;

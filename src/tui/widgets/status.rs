@@ -1,0 +1,71 @@
+//! The status line: database label, "today" as given, and key hints
+//! generated from the active keymap (or the continuations of a pending
+//! prefix).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::action::Action;
+use crate::tui::app::{App, Screen};
+use crate::tui::keymap::notation::sequence_to_string;
+
+/// The actions hinted on the current screen, most useful first.
+fn hinted(app: &App) -> &'static [Action] {
+    if app.help.is_some() {
+        return &[Action::Back, Action::Down, Action::Up];
+    }
+    match app.screen() {
+        Some(Screen::Detail(_)) => &[Action::Back, Action::Down, Action::Help, Action::Quit],
+        _ => &[Action::Open, Action::Back, Action::Help, Action::Quit],
+    }
+}
+
+/// The hints as (keys, action name) pairs.
+pub fn hints(app: &App) -> Vec<(String, &'static str)> {
+    let contexts = app.contexts();
+    if !app.pending.is_empty() {
+        // A pending prefix shows its continuations (STYLE.md §5).
+        let mut out = Vec::new();
+        for c in &contexts {
+            for (keys, action) in app.keymap.bindings(*c) {
+                if keys.len() > app.pending.len() && keys.starts_with(&app.pending) {
+                    out.push((sequence_to_string(keys), action.name()));
+                }
+            }
+        }
+        return out;
+    }
+    hinted(app)
+        .iter()
+        .filter_map(|a| {
+            let keys = app.keymap.key_for(&contexts, *a)?;
+            Some((sequence_to_string(&keys), a.name()))
+        })
+        .collect()
+}
+
+/// Draws the status line into `area` (one row).
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut spans = vec![Span::raw(format!(
+        " {} · today {}",
+        app.db_label, app.today
+    ))];
+    if app.read_only {
+        spans.push(Span::raw(" · read-only"));
+    }
+    spans.push(Span::raw(" │ "));
+    if !app.pending.is_empty() {
+        spans.push(Span::raw(format!(
+            "{} … ",
+            sequence_to_string(&app.pending)
+        )));
+    }
+    for (keys, name) in hints(app) {
+        spans.push(Span::styled(keys, t.key));
+        spans.push(Span::raw(format!(" {name}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.status), area);
+}
