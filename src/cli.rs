@@ -40,7 +40,10 @@ pub enum Status {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     let ctx = Context::from_cli(&cli)?;
-    match cli.command {
+    let Some(command) = cli.command else {
+        return run_tui(&ctx);
+    };
+    match command {
         Command::Import(a) => import::run(&ctx, a),
         Command::Uploads(a) => uploads::run(&ctx, a),
         Command::Export(a) => transfer_io::export(&ctx, a),
@@ -53,10 +56,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
 }
 
 /// Runs the TUI on the default (or `--db`) database: `mecred` alone.
-pub fn run_tui(cli: &Cli) -> anyhow::Result<Status> {
-    let ctx = Context::from_cli(cli)?;
+fn run_tui(ctx: &Context) -> anyhow::Result<Status> {
     let store = ctx.open_store()?;
-    tui_source::run(&ctx, &store)?;
+    tui_source::run(ctx, &store)?;
     Ok(Status::Ok)
 }
 

@@ -15,11 +15,7 @@ fn main() -> ExitCode {
     install_panic_hook();
     let cli = Cli::parse();
     init_logging();
-    let result = match cli.command {
-        Some(_) => cli::run(cli),
-        None => cli::run_tui(&cli),
-    };
-    match result {
+    match cli::run(cli) {
         Ok(Status::Ok) => ExitCode::SUCCESS,
         Ok(Status::BadInput) => ExitCode::from(1),
         Err(err) => {

@@ -32,7 +32,7 @@ impl Context {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Context> {
         Ok(Context {
             db: cli.db.clone(),
-            today: cli.today.unwrap_or_else(|| jiff::Zoned::now().date()),
+            today: cli.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
             today_given: cli.today.is_some(),
             json: cli.json,
             read_only: cli.read_only,

@@ -114,7 +114,8 @@ impl<'a> ImportReport<'a> {
             s.rows, s.new, s.changed, s.unchanged, s.warning, s.error
         )?;
         for r in self.rows {
-            if r.problems.is_empty() && r.changes.is_empty() {
+            // New records would list every field: show only what needs a look.
+            if r.problems.is_empty() && (r.changes.is_empty() || r.outcome == Outcome::New) {
                 continue;
             }
             let id = r.student_id.as_deref().unwrap_or("-");
