@@ -32,7 +32,9 @@ impl Context {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Context> {
         Ok(Context {
             db: cli.db.clone(),
-            today: cli.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
+            today: cli
+                .today
+                .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
             today_given: cli.today.is_some(),
             json: cli.json,
             read_only: cli.read_only,
@@ -46,14 +48,7 @@ impl Context {
         if let Some(p) = &self.db {
             return Ok(p.clone());
         }
-        match directories::ProjectDirs::from("", "", "mecred") {
-            Some(dirs) => Ok(dirs.data_dir().join("db")),
-            None => Err(Usage(
-                "this account has no platform data directory (no home directory?); give the database with --db PATH or MECRED_DB"
-                    .to_string(),
-            )
-            .into()),
-        }
+        default_db(directories::ProjectDirs::from("", "", "mecred"))
     }
 
     /// Opens the database (exit 3 when busy, damaged or newer).
@@ -79,6 +74,19 @@ impl Context {
     }
 }
 
+/// The default database directory, or a usage error when the platform has
+/// no data directory for this account (SPEC §5: say so, ask for `--db`).
+fn default_db(dirs: Option<directories::ProjectDirs>) -> anyhow::Result<PathBuf> {
+    match dirs {
+        Some(dirs) => Ok(dirs.data_dir().join("db")),
+        None => Err(Usage(
+            "this account has no platform data directory (no home directory?); give the database with --db PATH or MECRED_DB"
+                .to_string(),
+        )
+        .into()),
+    }
+}
+
 /// The current time, RFC 3339 UTC to the second.
 pub fn now() -> String {
     jiff::Timestamp::now()
@@ -99,4 +107,16 @@ fn actor() -> String {
     // SAFETY: getuid has no preconditions and cannot fail.
     let uid = unsafe { libc::getuid() };
     format!("uid:{uid}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_data_directory_asks_for_db_with_exit_2() {
+        let err = default_db(None).unwrap_err();
+        assert!(err.to_string().contains("--db"));
+        assert_eq!(crate::cli::exit_code(&err), std::process::ExitCode::from(2));
+    }
 }

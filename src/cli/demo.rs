@@ -11,13 +11,48 @@ pub const DEMO_TODAY: Date = Date::constant(2026, 12, 4);
 
 /// The demo files, in the order the fixtures README imports them.
 const FILES: &[(&str, &[u8], BatchKind, &str)] = &[
-    ("districts.xlsx", include_bytes!("../../fixtures/districts.xlsx"), BatchKind::Districts, "fall-2026"),
-    ("completions-W3B-spring-2026.xlsx", include_bytes!("../../fixtures/completions-W3B-spring-2026.xlsx"), BatchKind::Completions, "spring-2026"),
-    ("completions-017-fall-2026.xlsx", include_bytes!("../../fixtures/completions-017-fall-2026.xlsx"), BatchKind::Completions, "fall-2026"),
-    ("completions-036-fall-2026.xls", include_bytes!("../../fixtures/completions-036-fall-2026.xls"), BatchKind::Completions, "fall-2026"),
-    ("completions-W3B-fall-2026.ods", include_bytes!("../../fixtures/completions-W3B-fall-2026.ods"), BatchKind::Completions, "fall-2026"),
-    ("completions-029-fall-2026.csv", include_bytes!("../../fixtures/completions-029-fall-2026.csv"), BatchKind::Completions, "fall-2026"),
-    ("exam-results.xlsx", include_bytes!("../../fixtures/exam-results.xlsx"), BatchKind::Exam, "fall-2026"),
+    (
+        "districts.xlsx",
+        include_bytes!("../../fixtures/districts.xlsx"),
+        BatchKind::Districts,
+        "fall-2026",
+    ),
+    (
+        "completions-W3B-spring-2026.xlsx",
+        include_bytes!("../../fixtures/completions-W3B-spring-2026.xlsx"),
+        BatchKind::Completions,
+        "spring-2026",
+    ),
+    (
+        "completions-017-fall-2026.xlsx",
+        include_bytes!("../../fixtures/completions-017-fall-2026.xlsx"),
+        BatchKind::Completions,
+        "fall-2026",
+    ),
+    (
+        "completions-036-fall-2026.xls",
+        include_bytes!("../../fixtures/completions-036-fall-2026.xls"),
+        BatchKind::Completions,
+        "fall-2026",
+    ),
+    (
+        "completions-W3B-fall-2026.ods",
+        include_bytes!("../../fixtures/completions-W3B-fall-2026.ods"),
+        BatchKind::Completions,
+        "fall-2026",
+    ),
+    (
+        "completions-029-fall-2026.csv",
+        include_bytes!("../../fixtures/completions-029-fall-2026.csv"),
+        BatchKind::Completions,
+        "fall-2026",
+    ),
+    (
+        "exam-results.xlsx",
+        include_bytes!("../../fixtures/exam-results.xlsx"),
+        BatchKind::Exam,
+        "fall-2026",
+    ),
 ];
 
 /// Imports and commits every demo file into an empty store.
@@ -51,7 +86,10 @@ pub fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<Status> {
     if store.is_empty()? {
         build(&ctx, &store)?;
     } else {
-        eprintln!("demo: {} already holds data; opening it as it is", store.path().display());
+        eprintln!(
+            "demo: {} already holds data; opening it as it is",
+            store.path().display()
+        );
     }
     if a.no_ui {
         if let Some(t) = temp {

@@ -35,7 +35,15 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
         std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
     let store = ctx.open_store()?;
     let term = a.term.unwrap_or_else(|| Term::of(ctx.today));
-    let outcome = stage(ctx, &store, &file_name(&a.file), bytes, a.kind, term, a.commit)?;
+    let outcome = stage(
+        ctx,
+        &store,
+        &file_name(&a.file),
+        bytes,
+        a.kind,
+        term,
+        a.commit,
+    )?;
     match outcome {
         Staged::Rejected { problem, sha256 } => {
             let problems = [problem];
@@ -125,7 +133,12 @@ pub fn stage(
         settled_by: None,
     };
     let id = store.stage(batch, &parsed.rows, &t.results)?;
-    tracing::info!(batch = id, rows = t.summary.rows, errors = t.summary.error, "staged");
+    tracing::info!(
+        batch = id,
+        rows = t.summary.rows,
+        errors = t.summary.error,
+        "staged"
+    );
     if commit {
         store.commit(id, t.summary, &t.results, t.writes, &ctx.actor, &now())?;
         tracing::info!(batch = id, "committed");

@@ -119,7 +119,12 @@ impl<'a> ImportReport<'a> {
                 continue;
             }
             let id = r.student_id.as_deref().unwrap_or("-");
-            writeln!(out, "  row {:>5}  {id:<10}  {}", r.row, outcome_word(r.outcome))?;
+            writeln!(
+                out,
+                "  row {:>5}  {id:<10}  {}",
+                r.row,
+                outcome_word(r.outcome)
+            )?;
             for p in &r.problems {
                 writeln!(
                     out,
@@ -142,7 +147,11 @@ impl<'a> ImportReport<'a> {
         }
         match (self.batch, self.committed, self.state) {
             (None, ..) => writeln!(out, "  the file is rejected: nothing staged")?,
-            (Some(id), true, _) => writeln!(out, "  batch {id} committed ({} error rows left out)", s.error)?,
+            (Some(id), true, _) => writeln!(
+                out,
+                "  batch {id} committed ({} error rows left out)",
+                s.error
+            )?,
             (Some(id), false, Some("staged") | None) => writeln!(
                 out,
                 "  batch {id} staged: `mecred uploads commit {id}` commits its good rows, `mecred uploads discard {id}` drops it"

@@ -37,7 +37,11 @@ pub fn restore(ctx: &Context, a: RestoreArgs) -> anyhow::Result<Status> {
     store
         .restore(&mut BufReader::new(file))
         .with_context(|| format!("restoring {}", a.file.display()))?;
-    eprintln!("restored {} into {}", a.file.display(), store.path().display());
+    eprintln!(
+        "restored {} into {}",
+        a.file.display(),
+        store.path().display()
+    );
     Ok(Status::Ok)
 }
 

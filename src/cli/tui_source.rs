@@ -18,10 +18,12 @@ impl Source for StoreSource<'_> {
         Ok(self.0.students_of_school(school)?)
     }
     fn student(&self, id: &StudentId) -> anyhow::Result<Option<Student>> {
-        Ok(match self.0.get(&crate::domain::RecordKey::Student(id.clone()))? {
-            Some(crate::domain::Record::Student(s)) => Some(s),
-            _ => None,
-        })
+        Ok(
+            match self.0.get(&crate::domain::RecordKey::Student(id.clone()))? {
+                Some(crate::domain::Record::Student(s)) => Some(s),
+                _ => None,
+            },
+        )
     }
     fn exams_of(&self, id: &StudentId) -> anyhow::Result<Vec<ExamAttempt>> {
         Ok(self.0.exams_of(id)?)

@@ -44,9 +44,12 @@ pub fn run(ctx: &Context, cmd: UploadsCommand) -> anyhow::Result<Status> {
 }
 
 fn existing(store: &Store, id: u64) -> anyhow::Result<crate::domain::Batch> {
-    store
-        .batch(id)?
-        .ok_or_else(|| Refused(format!("there is no batch {id} (see `mecred uploads list`)")).into())
+    store.batch(id)?.ok_or_else(|| {
+        Refused(format!(
+            "there is no batch {id} (see `mecred uploads list`)"
+        ))
+        .into()
+    })
 }
 
 /// Re-triages a staged batch against the data as it stands now, then commits
