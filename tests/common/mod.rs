@@ -23,7 +23,12 @@ impl Env {
     }
 
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("mecred").unwrap();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same as a std Command (for spawn and kill).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("mecred"));
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
@@ -32,7 +37,8 @@ impl Env {
             .arg("--db")
             .arg(self.db())
             .arg("--today")
-            .arg("2026-12-04");
+            .arg("2026-12-04")
+            .stdin(std::process::Stdio::null());
         c
     }
 
