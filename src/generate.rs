@@ -33,6 +33,8 @@ use students::{Exam, Student};
 use write::{Cell, Row};
 
 #[cfg(test)]
+mod policy_tests;
+#[cfg(test)]
 mod tests;
 
 /// What `mecred gen` was asked for.

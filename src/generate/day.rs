@@ -47,6 +47,11 @@ impl Day {
         format!("{m}/{d}/{y}")
     }
 
+    /// Day of the week, 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
+    pub fn weekday(self) -> i32 {
+        (self.0 + 4).rem_euclid(7)
+    }
+
     /// This date `n` days later (earlier when negative).
     pub fn plus(self, n: i32) -> Day {
         Day(self.0 + n)
@@ -76,6 +81,8 @@ mod tests {
         assert_eq!(d.to_string(), "2026-03-05");
         assert_eq!(d.us(), "3/5/2026");
         assert_eq!(Day::ymd(2024, 2, 28).plus(1).to_string(), "2024-02-29");
+        assert_eq!(Day::ymd(2026, 12, 4).weekday(), 5, "a Friday");
+        assert_eq!(Day::ymd(2026, 12, 6).weekday(), 0, "a Sunday");
     }
 
     #[test]

@@ -154,7 +154,8 @@ pub fn clip(windows: &[(Day, Day)], from: Day) -> Vec<(Day, Day)> {
         .collect()
 }
 
-/// A uniformly random day of the windows, `None` when they are empty.
+/// A random day of the windows (a weekend moved to the nearest school day),
+/// `None` when they are empty.
 pub fn random_day(rng: &mut ChaCha8Rng, windows: &[(Day, Day)]) -> Option<Day> {
     let total: i32 = windows.iter().map(|w| w.1.0 - w.0.0 + 1).sum();
     if total <= 0 {
@@ -164,7 +165,18 @@ pub fn random_day(rng: &mut ChaCha8Rng, windows: &[(Day, Day)]) -> Option<Day> {
     for w in windows {
         let len = w.1.0 - w.0.0 + 1;
         if k < len {
-            return Some(w.0.plus(k));
+            let d = w.0.plus(k);
+            // Schools date things on weekdays: Saturday → Friday, Sunday → Monday.
+            let moved = match d.weekday() {
+                6 => d.plus(-1),
+                0 => d.plus(1),
+                _ => d,
+            };
+            return Some(if moved >= w.0 && moved <= w.1 {
+                moved
+            } else {
+                d
+            });
         }
         k -= len;
     }
