@@ -8,7 +8,46 @@ use rand_chacha::ChaCha8Rng;
 use super::day::Day;
 use super::layout::pick;
 use super::names::Lists;
-use super::students::{Plant, Statewide, Student, distinct, exam, random_day, windows_by_grade};
+use super::students::{Statewide, Student, distinct, exam, random_day, windows_by_grade};
+
+/// A student-level problem planted on purpose (SPEC §3 rule in the name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plant {
+    /// SA-BEFORE-11: a round dated in grade 10.
+    SaBefore11,
+    /// PRES-BEFORE-11: the Presentation dated in grade 10.
+    PresBefore11,
+    /// EXAM-BEFORE-11: an exam attempt in grade 10.
+    ExamBefore11,
+    /// SA-SUBSTITUTE: another instrument (Kuder).
+    SaSubstitute,
+    /// SA-ROUND-ORDER: Round 2 before or without Round 1.
+    SaRoundOrder,
+    /// PRES-NO-CHECKLIST: Presentation dated, checklist N.
+    PresNoChecklist,
+    /// DOUBLE-DIP: pathway student listing the Micro-Enterprise credential.
+    DoubleDip,
+    /// PATHWAY-COMPLEMENTARY: pathway with fewer than two other credentials.
+    PathwayComplementary,
+    /// PATHWAY-NO-CORE: grade-12 pathway student without all modules.
+    PathwayNoCore,
+    /// STATEWIDE-BEFORE-CORE: a Statewide attempt before Regional Core.
+    StatewideBeforeCore,
+}
+
+/// Every plant; a student draws one of them with 1% chance each.
+pub const PLANTS: [Plant; 10] = [
+    Plant::SaBefore11,
+    Plant::PresBefore11,
+    Plant::ExamBefore11,
+    Plant::SaSubstitute,
+    Plant::SaRoundOrder,
+    Plant::PresNoChecklist,
+    Plant::DoubleDip,
+    Plant::PathwayComplementary,
+    Plant::PathwayNoCore,
+    Plant::StatewideBeforeCore,
+];
 
 /// Applies `plant` to `s`.
 pub fn apply(rng: &mut ChaCha8Rng, s: &mut Student, plant: Plant, lists: &Lists) {

@@ -8,49 +8,13 @@ use rand_chacha::ChaCha8Rng;
 use super::day::Day;
 use super::layout::{DistrictPlan, pick};
 use super::names::Lists;
+use super::plants::PLANTS;
+pub use super::plants::Plant;
 
 /// Instruction window of school year 2025-26, up to the spring-2026 upload.
 pub const SPRING: (Day, Day) = (Day::ymd(2025, 8, 11), Day::ymd(2026, 5, 15));
 /// Instruction window of fall 2026, up to the fall-2026 upload (the fixtures' today).
 pub const FALL: (Day, Day) = (Day::ymd(2026, 8, 10), Day::ymd(2026, 12, 4));
-
-/// A student-level problem planted on purpose (SPEC §3 rule in the name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plant {
-    /// SA-BEFORE-11: a round dated in grade 10.
-    SaBefore11,
-    /// PRES-BEFORE-11: the Presentation dated in grade 10.
-    PresBefore11,
-    /// EXAM-BEFORE-11: an exam attempt in grade 10.
-    ExamBefore11,
-    /// SA-SUBSTITUTE: another instrument (Kuder).
-    SaSubstitute,
-    /// SA-ROUND-ORDER: Round 2 before or without Round 1.
-    SaRoundOrder,
-    /// PRES-NO-CHECKLIST: Presentation dated, checklist N.
-    PresNoChecklist,
-    /// DOUBLE-DIP: pathway student listing the Micro-Enterprise credential.
-    DoubleDip,
-    /// PATHWAY-COMPLEMENTARY: pathway with fewer than two other credentials.
-    PathwayComplementary,
-    /// PATHWAY-NO-CORE: grade-12 pathway student without all modules.
-    PathwayNoCore,
-    /// STATEWIDE-BEFORE-CORE: a Statewide attempt before Regional Core.
-    StatewideBeforeCore,
-}
-
-const PLANTS: [Plant; 10] = [
-    Plant::SaBefore11,
-    Plant::PresBefore11,
-    Plant::ExamBefore11,
-    Plant::SaSubstitute,
-    Plant::SaRoundOrder,
-    Plant::PresNoChecklist,
-    Plant::DoubleDip,
-    Plant::PathwayComplementary,
-    Plant::PathwayNoCore,
-    Plant::StatewideBeforeCore,
-];
 
 /// One exam attempt as the provider reports it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -239,3 +239,21 @@ fn state_size_timing() {
         s.files.len()
     );
 }
+
+#[test]
+fn no_students_still_writes_the_state_files_and_bad_dirs_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = gen_into(dir.path(), 0, 1);
+    assert_eq!(
+        s.files,
+        ["districts.csv", "exam-results.csv", "statewide.csv"].map(std::path::PathBuf::from)
+    );
+    assert!(!read_csv(&dir.path().join("districts.csv")).1.is_empty());
+    let file = dir.path().join("districts.csv");
+    let err = generate(&GenOptions {
+        students: 5,
+        seed: 1,
+        out_dir: file,
+    });
+    assert!(err.is_err());
+}
