@@ -13,6 +13,7 @@ mod uploads;
 
 pub use args::{Cli, Command};
 pub use context::Context;
+pub use import::{Staged, stage};
 
 use std::process::ExitCode;
 
