@@ -7,7 +7,7 @@
 //! after a crash, so `open` finds an `Applying` batch with some of its events
 //! present and undoes exactly those, newest first ([`Store::roll_back`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::codec::{BatchRec, Phase, encode_event, encode_record};
 use super::{CHUNK, Event, EventAction, Result, SledResult, Store, StoreError, keys};
@@ -113,9 +113,13 @@ impl Store {
                 rec.batch.state.as_str()
             )));
         };
-        for seq in first..end {
-            for w in self.commit_event(id, seq)?.writes {
-                self.check_unchanged(id, end, &w)?;
+        // Only a key's last write says what the batch left there.
+        let mut seen = HashSet::new();
+        for seq in (first..end).rev() {
+            for w in self.commit_event(id, seq)?.writes.into_iter().rev() {
+                if seen.insert(keys::record(&w.key)) {
+                    self.check_unchanged(id, end, &w)?;
+                }
             }
         }
         let first_seq = self.next_seq()?;
