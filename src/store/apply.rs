@@ -104,15 +104,15 @@ impl Store {
     pub fn revert(&self, id: u64, actor: &str, at: &str) -> Result<()> {
         let _w = self.writer();
         let mut rec = self.need(id)?;
-        let Some((first, end)) = rec
-            .commit_events
-            .filter(|_| rec.batch.state == BatchState::Committed)
-        else {
+        if rec.batch.state != BatchState::Committed {
             return Err(StoreError::Refused(format!(
                 "batch {id} is {}: only a committed batch can be reverted",
                 rec.batch.state.as_str()
             )));
-        };
+        }
+        let (first, end) = rec
+            .commit_events
+            .ok_or_else(|| self.damaged(format!("committed batch {id} has no commit events")))?;
         // Only a key's last write says what the batch left there.
         let mut seen = HashSet::new();
         for seq in (first..end).rev() {

@@ -1,5 +1,6 @@
 //! Store tests: each opens its own database in a temporary directory.
 
+mod batches;
 mod crash;
 mod dump;
 mod lifecycle;
