@@ -301,3 +301,26 @@ fn open_rolls_back_a_revert_left_applying() {
     s.revert(id, "op", "t").unwrap();
     assert_eq!(s.get(&a.key()).unwrap(), Some(a));
 }
+
+#[test]
+fn a_commit_failing_half_way_is_undone_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(dir.path());
+    // An undecodable stored value met in the second chunk.
+    let k = crate::store::keys::record(&student(1500, "017004").key());
+    s.tree().insert(k.clone(), &[0xff, 0xff, 0xff][..]).unwrap();
+    let id = s.stage(new_batch(BatchKind::Edit), &[], &[]).unwrap();
+    let writes: Vec<Write> = (0..2000).map(|n| set(&student(n, "017004"))).collect();
+    let err = s
+        .commit(id, Summary::default(), &[], writes.clone(), "op", "t")
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+    assert_eq!(s.batch(id).unwrap().unwrap().state, BatchState::Staged);
+    assert!(s.get(&student(0, "017004").key()).unwrap().is_none());
+    assert!(s.events().unwrap().is_empty());
+    s.tree().remove(k).unwrap();
+    s.commit(id, Summary::default(), &[], writes, "op", "t")
+        .unwrap();
+    assert_eq!(s.students().unwrap().len(), 2000);
+    assert_eq!(s.events().unwrap().first().unwrap().seq, 1);
+}
