@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use super::*;
 
 const ENV: &str = "MECRED_CRASH_DB";
+const REVERT: &str = "MECRED_CRASH_REVERT";
 const BASE: u64 = 10_000;
 const WRITES: u64 = 20_000;
 
@@ -33,8 +34,12 @@ fn crash_child() {
     let s = Store::open(Path::new(&dir)).unwrap();
     let writes = crash_writes();
     println!("\nCRASH-READY");
-    s.commit(2, Summary::default(), &[], writes, "op", "t")
-        .unwrap();
+    if std::env::var_os(REVERT).is_some() {
+        s.revert(2, "op", "t").unwrap();
+    } else {
+        s.commit(2, Summary::default(), &[], writes, "op", "t")
+            .unwrap();
+    }
     println!("done");
 }
 
@@ -53,8 +58,12 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Runs the child on a copy of the template; kills it `delay` after it is
 /// ready (never, when `None`). Returns how long it ran after ready.
-fn run_child(db: &Path, delay: Option<Duration>) -> Duration {
-    let mut child = Command::new(std::env::current_exe().unwrap())
+fn run_child(db: &Path, delay: Option<Duration>, revert: bool) -> Duration {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    if revert {
+        cmd.env(REVERT, "1");
+    }
+    let mut child = cmd
         .args([
             "--exact",
             "store::tests::crash::crash_child",
@@ -64,7 +73,11 @@ fn run_child(db: &Path, delay: Option<Duration>) -> Duration {
         ])
         .env(ENV, db)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(if std::env::var_os("CRASH_DEBUG").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
@@ -88,6 +101,11 @@ fn run_child(db: &Path, delay: Option<Duration>) -> Duration {
 fn check(db: &Path) -> bool {
     let s = open(db);
     let state = s.batch(2).unwrap().unwrap().state;
+    let state = match state {
+        // After a revert, the records are as if never committed.
+        BatchState::Reverted => BatchState::Staged,
+        other => other,
+    };
     let students = s.students().unwrap();
     assert_index_consistent(&s);
     let committed = state == BatchState::Committed;
@@ -111,7 +129,8 @@ fn check(db: &Path) -> bool {
                 "student {n}"
             );
         }
-        assert_eq!(s.events().unwrap().len(), 10);
+        let n = s.events().unwrap().len();
+        assert!(n == 10 || n == 50, "{n} events");
     }
     committed
 }
@@ -129,7 +148,7 @@ fn crash_commits_are_all_or_nothing() {
     }
     let full = root.path().join("full");
     copy_dir(&template, &full);
-    let took = run_child(&full, None);
+    let took = run_child(&full, None, false);
     assert!(check(&full));
     let mut seed = Instant::now().elapsed().as_nanos() as u64 | 1;
     seed ^= std::process::id() as u64;
@@ -145,7 +164,7 @@ fn crash_commits_are_all_or_nothing() {
         let db = root.path().join(format!("run{run}"));
         copy_dir(&template, &db);
         let delay = Duration::from_micros(rand() % span);
-        run_child(&db, Some(delay));
+        run_child(&db, Some(delay), false);
         if check(&db) {
             all += 1
         } else {
@@ -154,4 +173,37 @@ fn crash_commits_are_all_or_nothing() {
         std::fs::remove_dir_all(&db).unwrap();
     }
     eprintln!("commit took {took:?}; killed runs: {all} all, {none} none");
+}
+
+#[test]
+fn crash_reverts_are_all_or_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let template = root.path().join("template");
+    {
+        let s = open(&template);
+        commit(&s, (0..BASE).map(|n| set(&student(n, "017004"))).collect());
+        commit(&s, crash_writes());
+    }
+    let full = root.path().join("full");
+    copy_dir(&template, &full);
+    let took = run_child(&full, None, true);
+    assert!(!check(&full));
+    let span = took.as_micros() as u64 * 11 / 10 + 1;
+    let mut seed = std::process::id() as u64 * 2654435761 + 1;
+    let (mut all, mut none) = (0, 0);
+    for run in 0..8 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let db = root.path().join(format!("run{run}"));
+        copy_dir(&template, &db);
+        run_child(&db, Some(Duration::from_micros((seed >> 33) % span)), true);
+        if check(&db) {
+            none += 1
+        } else {
+            all += 1
+        }
+        std::fs::remove_dir_all(&db).unwrap();
+    }
+    eprintln!("revert took {took:?}; killed runs: {all} reverted, {none} still committed");
 }
