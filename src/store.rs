@@ -17,7 +17,9 @@ mod events;
 mod keys;
 mod open;
 mod queries;
+// The crate has no clippy.toml with `allow-unwrap-in-tests` (STYLE.md assumes one).
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests;
 
 use std::fs::File;

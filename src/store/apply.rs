@@ -7,7 +7,7 @@
 //! after a crash, so `open` finds an `Applying` batch with some of its events
 //! present and undoes exactly those, newest first ([`Store::roll_back`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::codec::{BatchRec, Phase, encode_event, encode_record};
 use super::{CHUNK, Event, EventAction, Result, SledResult, Store, StoreError, keys};
@@ -38,7 +38,7 @@ impl Store {
         at: &str,
     ) -> Result<()> {
         let _w = self.writer();
-        let mut rec = self.need(id)?;
+        let mut rec = self.settled(id)?;
         if rec.batch.state != BatchState::Staged {
             return Err(StoreError::Refused(format!(
                 "batch {id} is {}: only a staged batch can be committed",
@@ -59,30 +59,10 @@ impl Store {
         let first_seq = self.next_seq()?;
         let generation = rec.results_gen + 1;
         self.begin(&mut rec, first_seq, Some(generation))?;
-        self.write_results(id, generation, results)?;
-        let mut seq = first_seq;
-        let mut it = writes.into_iter();
-        loop {
-            let part: Vec<Write> = it.by_ref().take(CHUNK).collect();
-            if part.is_empty() {
-                break;
-            }
-            let mut chunk = Chunk::default();
-            for w in part {
-                self.put(&mut chunk, w.key, w.after)?;
-            }
-            seq = self.finish(chunk, seq, id, EventAction::Commit, actor, at, false)?;
-        }
-        // A commit that changes nothing still shows in the audit log.
-        let end = self.finish(
-            Chunk::default(),
-            seq,
-            id,
-            EventAction::Commit,
-            actor,
-            at,
-            seq == first_seq,
-        )?;
+        let end = match self.commit_chunks(id, first_seq, generation, results, writes, actor, at) {
+            Ok(end) => end,
+            Err(e) => return Err(self.abandon(rec, e)),
+        };
         let old = rec.results_gen;
         rec.batch.state = BatchState::Committed;
         rec.batch.summary = summary;
@@ -103,40 +83,30 @@ impl Store {
     /// and that batch.
     pub fn revert(&self, id: u64, actor: &str, at: &str) -> Result<()> {
         let _w = self.writer();
-        let mut rec = self.need(id)?;
-        let Some((first, end)) = rec
-            .commit_events
-            .filter(|_| rec.batch.state == BatchState::Committed)
-        else {
+        let mut rec = self.settled(id)?;
+        if rec.batch.state != BatchState::Committed {
             return Err(StoreError::Refused(format!(
                 "batch {id} is {}: only a committed batch can be reverted",
                 rec.batch.state.as_str()
             )));
-        };
-        for seq in first..end {
-            for w in self.commit_event(id, seq)?.writes {
-                self.check_unchanged(id, end, &w)?;
+        }
+        let (first, end) = rec
+            .commit_events
+            .ok_or_else(|| self.damaged(format!("committed batch {id} has no commit events")))?;
+        // Only a key's last write says what the batch left there.
+        let mut seen = HashSet::new();
+        for seq in (first..end).rev() {
+            for w in self.commit_event(id, seq)?.writes.into_iter().rev() {
+                if seen.insert(keys::record(&w.key)) {
+                    self.check_unchanged(id, end, &w)?;
+                }
             }
         }
         let first_seq = self.next_seq()?;
         self.begin(&mut rec, first_seq, None)?;
-        let mut seq = first_seq;
-        for commit_seq in (first..end).rev() {
-            let mut chunk = Chunk::default();
-            for w in self.commit_event(id, commit_seq)?.writes.into_iter().rev() {
-                self.put(&mut chunk, w.key, w.before)?;
-            }
-            seq = self.finish(chunk, seq, id, EventAction::Revert, actor, at, false)?;
+        if let Err(e) = self.revert_chunks(id, (first, end), first_seq, actor, at) {
+            return Err(self.abandon(rec, e));
         }
-        self.finish(
-            Chunk::default(),
-            seq,
-            id,
-            EventAction::Revert,
-            actor,
-            at,
-            seq == first_seq,
-        )?;
         rec.batch.state = BatchState::Reverted;
         rec.batch.settled_at = Some(at.to_string());
         rec.batch.settled_by = Some(actor.to_string());
@@ -188,6 +158,94 @@ impl Store {
         rec.phase = Phase::Settled;
         self.put_rec(&rec)?;
         self.flush()
+    }
+
+    /// The batch record, refusing one whose failed apply could not be undone.
+    fn settled(&self, id: u64) -> Result<BatchRec> {
+        let rec = self.need(id)?;
+        if rec.phase != Phase::Settled {
+            return Err(self.damaged(format!(
+                "batch {id} has an interrupted change set; reopen the database to roll it back"
+            )));
+        }
+        Ok(rec)
+    }
+
+    /// After an apply failed half way in this process: undo it now rather
+    /// than at the next open, and return the original error.
+    fn abandon(&self, rec: BatchRec, e: StoreError) -> StoreError {
+        let id = rec.batch.id;
+        if let Err(undo) = self.roll_back(rec) {
+            tracing::error!(batch = id, error = %undo, "could not roll back a failed change set");
+        }
+        e
+    }
+
+    /// Writes a commit's results and chunks; returns the seq after its last event.
+    #[allow(clippy::too_many_arguments)]
+    fn commit_chunks(
+        &self,
+        id: u64,
+        first_seq: u64,
+        generation: u32,
+        results: &[RowResult],
+        writes: Vec<Write>,
+        actor: &str,
+        at: &str,
+    ) -> Result<u64> {
+        self.write_results(id, generation, results)?;
+        let mut seq = first_seq;
+        let mut it = writes.into_iter();
+        loop {
+            let part: Vec<Write> = it.by_ref().take(CHUNK).collect();
+            if part.is_empty() {
+                break;
+            }
+            let mut chunk = Chunk::default();
+            for w in part {
+                self.put(&mut chunk, w.key, w.after)?;
+            }
+            seq = self.finish(chunk, seq, id, EventAction::Commit, actor, at, false)?;
+        }
+        // A commit that changes nothing still shows in the audit log.
+        self.finish(
+            Chunk::default(),
+            seq,
+            id,
+            EventAction::Commit,
+            actor,
+            at,
+            seq == first_seq,
+        )
+    }
+
+    /// Writes a revert's chunks: one per commit event, newest first.
+    fn revert_chunks(
+        &self,
+        id: u64,
+        (first, end): (u64, u64),
+        first_seq: u64,
+        actor: &str,
+        at: &str,
+    ) -> Result<()> {
+        let mut seq = first_seq;
+        for commit_seq in (first..end).rev() {
+            let mut chunk = Chunk::default();
+            for w in self.commit_event(id, commit_seq)?.writes.into_iter().rev() {
+                self.put(&mut chunk, w.key, w.before)?;
+            }
+            seq = self.finish(chunk, seq, id, EventAction::Revert, actor, at, false)?;
+        }
+        self.finish(
+            Chunk::default(),
+            seq,
+            id,
+            EventAction::Revert,
+            actor,
+            at,
+            seq == first_seq,
+        )?;
+        Ok(())
     }
 
     /// Marks the batch applying from `first_seq`, durably, before any chunk.

@@ -42,9 +42,12 @@ pub enum Phase {
     },
 }
 
-/// `Record` with serde's default (external) tagging, which postcard can read.
+/// `Record` with serde's default (external) tagging, which postcard can read
+/// (and which JSON can too: `Record`'s `kind` tag clashes with
+/// `District::kind`).
 #[derive(Serialize, Deserialize)]
-enum Rec {
+#[serde(rename_all = "kebab-case")]
+pub enum Rec {
     District(District),
     Agreement(Agreement),
     School(School),

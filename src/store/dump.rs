@@ -10,11 +10,11 @@ use std::io::BufRead;
 use serde::{Deserialize, Serialize};
 
 use super::apply::index_moves;
-use super::codec::{BatchRec, Phase, encode, encode_event, encode_record};
-use super::{CHUNK, Event, Result, SCHEMA, SledResult, Store, StoreError, keys};
+use super::codec::{BatchRec, Phase, Rec, encode, encode_event, encode_record};
+use super::{CHUNK, Event, EventAction, Result, SCHEMA, SledResult, Store, StoreError, keys};
 use crate::domain::{
-    Agreement, Batch, BatchState, Certificate, District, ExamAttempt, Record, RowResult, School,
-    StagedRow, StatewideAttempt, Student,
+    Agreement, Batch, BatchState, Certificate, District, DistrictCode, DistrictKind, ExamAttempt,
+    Record, RecordKey, RowResult, School, StagedRow, StatewideAttempt, Student, Write,
 };
 
 /// One line of the dump.
@@ -22,7 +22,7 @@ use crate::domain::{
 #[serde(tag = "kind", rename_all = "kebab-case")]
 enum Line {
     Header(Header),
-    District(District),
+    District(DistrictLine),
     Agreement(Agreement),
     School(School),
     Student(Student),
@@ -30,7 +30,7 @@ enum Line {
     Statewide(StatewideAttempt),
     Certificate(Certificate),
     Batch(Box<BatchLine>),
-    Event(Event),
+    Event(EventLine),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -48,10 +48,84 @@ struct BatchLine {
     results: Vec<RowResult>,
 }
 
+/// A district's own `kind` is `district_kind` here: `kind` is the line's tag.
+#[derive(Serialize, Deserialize)]
+struct DistrictLine {
+    code: DistrictCode,
+    name: String,
+    district_kind: DistrictKind,
+    client: bool,
+}
+
+/// An event, its records externally tagged (`{"student": {...}}`).
+#[derive(Serialize, Deserialize)]
+struct EventLine {
+    seq: u64,
+    at: String,
+    actor: String,
+    batch: u64,
+    action: EventAction,
+    writes: Vec<WriteLine>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WriteLine {
+    key: RecordKey,
+    before: Option<Rec>,
+    after: Option<Rec>,
+}
+
+impl From<Event> for EventLine {
+    fn from(e: Event) -> EventLine {
+        EventLine {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            batch: e.batch,
+            action: e.action,
+            writes: e
+                .writes
+                .into_iter()
+                .map(|w| WriteLine {
+                    key: w.key,
+                    before: w.before.map(Rec::from),
+                    after: w.after.map(Rec::from),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<EventLine> for Event {
+    fn from(e: EventLine) -> Event {
+        Event {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            batch: e.batch,
+            action: e.action,
+            writes: e
+                .writes
+                .into_iter()
+                .map(|w| Write {
+                    key: w.key,
+                    before: w.before.map(Record::from),
+                    after: w.after.map(Record::from),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl From<Record> for Line {
     fn from(r: Record) -> Line {
         match r {
-            Record::District(x) => Line::District(x),
+            Record::District(x) => Line::District(DistrictLine {
+                code: x.code,
+                name: x.name,
+                district_kind: x.kind,
+                client: x.client,
+            }),
             Record::Agreement(x) => Line::Agreement(x),
             Record::School(x) => Line::School(x),
             Record::Student(x) => Line::Student(x),
@@ -100,7 +174,7 @@ impl Store {
         }
         for kv in self.tree().scan_prefix([keys::EVENT]) {
             let (k, v) = kv.db(self)?;
-            emit(out, &Line::Event(self.decode_event(&k, &v)?))?;
+            emit(out, &Line::Event(self.decode_event(&k, &v)?.into()))?;
         }
         out.flush().map_err(write_error)
     }
@@ -157,7 +231,7 @@ impl Store {
                 (1, _) => return Err(bad(1, "the first line is not the header")),
                 (_, Line::Header(_)) => return Err(bad(n, "a second header")),
                 (_, Line::Batch(b)) => self.restore_batch(&mut pending, n, *b)?,
-                (_, Line::Event(e)) => self.restore_event(&mut pending, n, &e)?,
+                (_, Line::Event(e)) => self.restore_event(&mut pending, n, &Event::from(e))?,
                 (_, record) => self.restore_record(&mut pending, n, record)?,
             }
         }
@@ -169,7 +243,12 @@ impl Store {
 
     fn restore_record(&self, p: &mut Pending, n: usize, line: Line) -> Result<()> {
         let record = match line {
-            Line::District(x) => Record::District(x),
+            Line::District(x) => Record::District(District {
+                code: x.code,
+                name: x.name,
+                kind: x.district_kind,
+                client: x.client,
+            }),
             Line::Agreement(x) => Record::Agreement(x),
             Line::School(x) => Record::School(x),
             Line::Student(x) => Record::Student(x),

@@ -204,12 +204,3 @@ pub fn after_prefix(prefix: &[u8]) -> Vec<u8> {
     }
     vec![0xff; prefix.len() + 1]
 }
-
-/// The school year in an agreement key, for tests of the layout.
-#[cfg(test)]
-pub fn year_of(key: &[u8]) -> Option<crate::domain::SchoolYear> {
-    let b: [u8; 2] = key.get(4..6)?.try_into().ok()?;
-    Some(crate::domain::SchoolYear {
-        end: (u16::from_be_bytes(b) ^ 0x8000) as i16,
-    })
-}

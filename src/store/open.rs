@@ -5,8 +5,10 @@
 use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write as _};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::codec::Phase;
 use super::{Inner, Result, SCHEMA, SledResult, Store, StoreError, keys, sled_error};
@@ -34,17 +36,7 @@ impl Store {
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
         let path = fs::canonicalize(dir).map_err(io)?;
         let lock = take_lock(&path)?;
-        let config = sled::Config::new().path(&path).cache_capacity(CACHE_BYTES);
-        // sled may panic on some damaged files instead of returning an error.
-        let db = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open())) {
-            Ok(r) => r.map_err(|e| sled_error(&path, e))?,
-            Err(_) => {
-                return Err(StoreError::Damaged {
-                    path,
-                    detail: "sled failed while reading its files".into(),
-                });
-            }
-        };
+        let db = open_sled(&path)?;
         restrict_files(&path)?;
         let store = Store {
             inner: Arc::new(Inner {
@@ -103,6 +95,33 @@ impl Store {
         let next = self.last_batch_id()? + 1;
         self.clear_range(&keys::numbered(keys::ROW, next), &[keys::ROW + 1])?;
         self.clear_range(&keys::numbered(keys::RESULT, next), &[keys::RESULT + 1])
+    }
+}
+
+/// Opens sled. We hold the lock file, so if sled's own lock is still taken
+/// it is by a `Store` of this process being dropped (sled's background
+/// thread lets go a moment later): retry briefly, well inside the 2 s the
+/// SPEC allows for saying "busy".
+fn open_sled(path: &Path) -> Result<sled::Db> {
+    let config = sled::Config::new().path(path).cache_capacity(CACHE_BYTES);
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    loop {
+        // sled may panic on some damaged files instead of returning an error.
+        match std::panic::catch_unwind(AssertUnwindSafe(|| config.open())) {
+            Ok(Ok(db)) => return Ok(db),
+            Ok(Err(e)) => match sled_error(path, e) {
+                StoreError::Busy { .. } if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => return Err(other),
+            },
+            Err(_) => {
+                return Err(StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    detail: "sled failed while reading its files".into(),
+                });
+            }
+        }
     }
 }
 
