@@ -21,7 +21,10 @@ const DISTRICTS: &str = "District Code,District Name,Kind,Client,Agreement Year,
 017,East Baton Rouge Parish School System,district,Y,2026-27,2026-08-12,client-contract\n";
 
 fn env_u32(name: &str, default: u32) -> u32 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn context(db: &Path) -> Context {
@@ -46,7 +49,17 @@ fn calamine_read_all(path: &Path) -> usize {
 fn import_commit(path: &Path, bytes: &[u8], store: &Store, ctx: &Context) {
     let term: Term = "fall-2026".parse().unwrap();
     let name = path.file_name().unwrap().to_str().unwrap();
-    match stage(ctx, store, name, bytes.to_vec(), Some(BatchKind::Completions), term, true).unwrap() {
+    match stage(
+        ctx,
+        store,
+        name,
+        bytes.to_vec(),
+        Some(BatchKind::Completions),
+        term,
+        true,
+    )
+    .unwrap()
+    {
         Staged::Batch(_) => {}
         Staged::Rejected { problem, .. } => panic!("{}", problem.message),
     }
@@ -58,7 +71,16 @@ fn fresh_store(root: &Path, n: &mut u32) -> (Store, Context) {
     let ctx = context(&db);
     let store = Store::open(&db).unwrap();
     let term: Term = "fall-2026".parse().unwrap();
-    stage(&ctx, &store, "districts.csv", DISTRICTS.as_bytes().to_vec(), None, term, true).unwrap();
+    stage(
+        &ctx,
+        &store,
+        "districts.csv",
+        DISTRICTS.as_bytes().to_vec(),
+        None,
+        term,
+        true,
+    )
+    .unwrap();
     (store, ctx)
 }
 

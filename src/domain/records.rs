@@ -34,9 +34,9 @@ pub struct District {
     pub code: DistrictCode,
     /// Its name.
     pub name: String,
-    /// District or charter. Serialised as `lea_kind`: export lines and
+    /// District or charter. Serialised as `district_kind`: export lines and
     /// audit events already use `kind` for the record kind.
-    #[serde(rename = "lea_kind")]
+    #[serde(rename = "district_kind")]
     pub kind: DistrictKind,
     /// Already a tracking-service client.
     pub client: bool,
