@@ -82,7 +82,8 @@ impl Sig {
     }
 }
 
-/// Marks repeated records among `rows` (in file order).
+/// Marks repeated records among `rows` (in file order). Only rows whose
+/// key repeats are compared cell by cell: most files have none.
 pub fn mark(
     kind: BatchKind,
     rows: &mut [StagedRow],
@@ -94,27 +95,47 @@ pub fn mark(
     let numbers: HashMap<u32, usize> = (header + 1..table.rows.len())
         .map(|i| (table.row_number(i), i))
         .collect();
-    let sigs: Vec<Sig> = rows
-        .iter()
-        .enumerate()
-        .map(|(n, r)| {
-            let cells = numbers.get(&r.row).and_then(|&i| table.rows.get(i));
-            let values = cols
-                .iter()
-                .map(|&(c, i)| {
-                    let cell = cells.and_then(|cs| cs.get(i)).unwrap_or(&Cell::Empty);
-                    (c, canonical(c, cell, csv), cell.shown())
-                })
-                .collect();
-            Sig { row: n, values }
-        })
-        .collect();
-    let keys = key_columns(kind);
-    mark_groups(rows, &sigs, keys, None);
+    let cells_of = |r: &StagedRow| numbers.get(&r.row).and_then(|&i| table.rows.get(i));
+    let sig = |n: usize, r: &StagedRow, only: &[Col]| {
+        let cells = cells_of(r);
+        let values = cols
+            .iter()
+            .filter(|(c, _)| only.is_empty() || only.contains(c))
+            .map(|&(c, i)| {
+                let cell = cells.and_then(|cs| cs.get(i)).unwrap_or(&Cell::Empty);
+                (c, canonical(c, cell, csv), cell.shown())
+            })
+            .collect();
+        Sig { row: n, values }
+    };
+    let mut passes: Vec<(&[Col], Option<&[Col]>)> = vec![(key_columns(kind), None)];
     if kind == BatchKind::Districts {
         // A district's Name, Kind and Client must agree across its rows.
-        let same = [Col::DistrictName, Col::Kind, Col::Client];
-        mark_groups(rows, &sigs, &[Col::DistrictCode], Some(&same));
+        passes.push((
+            &[Col::DistrictCode],
+            Some(&[Col::DistrictName, Col::Kind, Col::Client]),
+        ));
+    }
+    for (keys, only) in passes {
+        let mut count: HashMap<Vec<String>, usize> = HashMap::new();
+        let key_sigs: Vec<Sig> = rows
+            .iter()
+            .enumerate()
+            .map(|(n, r)| sig(n, r, keys))
+            .collect();
+        for k in &key_sigs {
+            *count
+                .entry(k.values.iter().map(|v| v.1.clone()).collect())
+                .or_default() += 1;
+        }
+        let repeated: Vec<Sig> = key_sigs
+            .iter()
+            .filter(|k| {
+                count.get(&k.values.iter().map(|v| v.1.clone()).collect::<Vec<_>>()) > Some(&1)
+            })
+            .map(|k| sig(k.row, &rows[k.row], &[]))
+            .collect();
+        mark_groups(rows, &repeated, keys, only);
     }
 }
 
@@ -137,7 +158,10 @@ fn mark_groups(rows: &mut [StagedRow], sigs: &[Sig], keys: &[Col], only: Option<
         .map(|c| c.name())
         .collect::<Vec<_>>()
         .join(" + ");
+    // Groups hold positions in `sigs`; `sigs[i].row` is the row's index.
+    let at: HashMap<usize, usize> = sigs.iter().enumerate().map(|(i, s)| (s.row, i)).collect();
     for group in groups.into_iter().filter(|g| g.len() > 1) {
+        let group: Vec<usize> = group.iter().filter_map(|r| at.get(r).copied()).collect();
         let first = &sigs[group[0]];
         let conflicting: Vec<usize> = group[1..]
             .iter()
@@ -155,16 +179,16 @@ fn mark_groups(rows: &mut [StagedRow], sigs: &[Sig], keys: &[Col], only: Option<
                     .iter()
                     .find(|(c, ..)| *c == key_col)
                     .map(|v| v.2.clone());
-                rows[j].problems.push(Problem::cell(
+                rows[sigs[j].row].problems.push(Problem::cell(
                     ProblemCode::DuplicateRow,
                     key_col.name(),
                     shown,
                     format!(
                         "identical to row {} (same {key_name}); merged",
-                        rows[group[0]].row
+                        rows[sigs[group[0]].row].row
                     ),
                 ));
-                rows[j].data = None;
+                rows[sigs[j].row].data = None;
             }
             continue;
         }
@@ -186,20 +210,20 @@ fn mark_groups(rows: &mut [StagedRow], sigs: &[Sig], keys: &[Col], only: Option<
                 .map(|v| v.2.clone())
                 .unwrap_or_default();
             let value = (!shown.is_empty()).then(|| shown.clone());
-            rows[j].problems.push(Problem::cell(
+            rows[sigs[j].row].problems.push(Problem::cell(
                 ProblemCode::DuplicateConflict,
                 col.name(),
                 value,
                 format!(
                     "row {} has the same {key_name} with {} {:?} (here {:?}); expected the same values as row {} — fix or remove one of the rows",
-                    rows[other].row,
+                    rows[sigs[other].row].row,
                     col.name(),
                     there,
                     shown,
-                    rows[other].row
+                    rows[sigs[other].row].row
                 ),
             ));
-            rows[j].data = None;
+            rows[sigs[j].row].data = None;
         }
     }
 }

@@ -290,13 +290,34 @@ fn read_csv(bytes: Vec<u8>) -> Result<Table, Problem> {
         lines: Some(Vec::new()),
     };
     let mut record = csv::StringRecord::new();
+    // Line numbers come from byte offsets: the csv crate's own line count
+    // lags by one after a CRLF-terminated record.
+    let (mut seen_byte, mut seen_line) = (0usize, 1u64);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(unreadable(&format!("CSV: {e}"))),
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let start = record
+            .position()
+            .map(|p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+            .unwrap_or(seen_byte)
+            .min(body.len());
+        // The reported start may sit on the previous record's line ending.
+        let start = start
+            + body[start..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+        if start > seen_byte {
+            seen_line += body[seen_byte..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            seen_byte = start;
+        }
+        let line = seen_line;
         if record.len() > MAX_COLUMNS as usize || table.rows.len() >= MAX_ROWS as usize {
             return Err(too_large_range(&table.name));
         }
@@ -484,5 +505,18 @@ fn from_ref(d: &DataRef<'_>) -> Cell {
         DataRef::DurationIso(s) => Cell::Text(s.clone()),
         DataRef::Error(e) => Cell::Error(e.to_string()),
         DataRef::Empty => Cell::Empty,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_are_the_lines_records_start_on() {
+        let t = read_csv(b"\xEF\xBB\xBFa,b\r\n1,\"x\r\ny\"\r\n2,z\r\n".to_vec()).unwrap();
+        assert_eq!(t.lines, Some(vec![1, 2, 4]));
+        assert_eq!(t.rows[0][0], Cell::Text("a".into()));
+        assert_eq!(t.rows[1][1], Cell::Text("x\r\ny".into()));
     }
 }

@@ -24,7 +24,9 @@ pub struct Triage {
     pub writes: Vec<Write>,
 }
 
-/// Stored data seen through the writes this file has already made.
+/// Stored data seen through the writes this file has already made. Every
+/// stored value is read once: `before` caches it (districts and schools
+/// repeat on every row; a student's value is also its write's before).
 struct View<'a> {
     store: &'a dyn Lookup,
     pending: HashMap<RecordKey, Record>,
@@ -37,18 +39,22 @@ impl View<'_> {
         if let Some(r) = self.pending.get(key) {
             return Ok(Some(r.clone()));
         }
-        self.store.get(key)
+        self.stored(key)
     }
 
-    fn stored(&self, key: &RecordKey) -> Result<Option<Record>, LookupError> {
-        self.store.get(key)
+    fn stored(&mut self, key: &RecordKey) -> Result<Option<Record>, LookupError> {
+        if let Some(r) = self.before.get(key) {
+            return Ok(r.clone());
+        }
+        let r = self.store.get(key)?;
+        self.before.insert(key.clone(), r.clone());
+        Ok(r)
     }
 
     fn put(&mut self, record: Record) -> Result<(), LookupError> {
         let key = record.key();
-        if !self.before.contains_key(&key) {
-            let before = self.store.get(&key)?;
-            self.before.insert(key.clone(), before);
+        if !self.pending.contains_key(&key) {
+            self.stored(&key)?;
             self.order.push(key.clone());
         }
         self.pending.insert(key, record);

@@ -78,7 +78,13 @@ impl At<'_> {
 
 /// Trims Unicode whitespace (U+00A0 included) and normalises to NFC.
 pub fn clean(s: &str) -> String {
-    s.trim().nfc().collect()
+    let t = s.trim();
+    // ASCII is already NFC: skip the normaliser for the common case.
+    if t.is_ascii() {
+        t.to_string()
+    } else {
+        t.nfc().collect()
+    }
 }
 
 /// Whether the cell says `CLEAR` (any case).

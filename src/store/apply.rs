@@ -361,6 +361,11 @@ impl Store {
 /// Index updates for a record going from `before` to `after` (the school
 /// index of students). Removal first: in a sled batch the last op on a key wins.
 pub(super) fn index_moves(b: &mut sled::Batch, before: Option<&Record>, after: Option<&Record>) {
+    if let (Some(Record::Student(x)), Some(Record::Student(y))) = (before, after)
+        && x.school == y.school
+    {
+        return;
+    }
     if let Some(Record::Student(s)) = before {
         b.remove(keys::by_school(&s.school, &s.id));
     }

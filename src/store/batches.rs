@@ -15,12 +15,12 @@ impl Store {
         // Left over by a stage that crashed before its batch record was written.
         self.clear_range(&keys::numbered(keys::ROW, id), &[keys::ROW + 1])?;
         self.clear_range(&keys::numbered(keys::RESULT, id), &[keys::RESULT + 1])?;
+        // Rows and results are stored a chunk per key: one sled write per
+        // thousand rows instead of one per row.
         for (n, chunk) in rows.chunks(CHUNK).enumerate() {
-            let mut b = sled::Batch::default();
-            for (i, row) in chunk.iter().enumerate() {
-                b.insert(keys::row(id, index(n, i)?), encode(row)?);
-            }
-            self.tree().apply_batch(b).db(self)?;
+            self.tree()
+                .insert(keys::row(id, index(n, 0)?), encode(&chunk)?)
+                .db(self)?;
         }
         self.write_results(id, 0, results)?;
         let rec = BatchRec {
@@ -51,13 +51,22 @@ impl Store {
     /// A batch's staged rows, in file order.
     pub fn staged_rows(&self, id: u64) -> Result<Vec<StagedRow>> {
         self.need(id)?;
-        self.scan(&keys::numbered(keys::ROW, id))
+        self.scan_chunks(&keys::numbered(keys::ROW, id))
     }
 
     /// A batch's row outcomes from its latest triage, in file order.
     pub fn row_results(&self, id: u64) -> Result<Vec<RowResult>> {
         let rec = self.need(id)?;
-        self.scan(&keys::results(id, rec.results_gen))
+        self.scan_chunks(&keys::results(id, rec.results_gen))
+    }
+
+    /// Reads values stored a chunk (a `Vec`) per key under `prefix`.
+    pub(super) fn scan_chunks<T: serde::de::DeserializeOwned>(
+        &self,
+        prefix: &[u8],
+    ) -> Result<Vec<T>> {
+        let chunks: Vec<Vec<T>> = self.scan(prefix)?;
+        Ok(chunks.into_iter().flatten().collect())
     }
 
     /// `staged` → `discarded`; refused in any other state.
@@ -111,11 +120,9 @@ impl Store {
         results: &[RowResult],
     ) -> Result<()> {
         for (n, chunk) in results.chunks(CHUNK).enumerate() {
-            let mut b = sled::Batch::default();
-            for (i, r) in chunk.iter().enumerate() {
-                b.insert(keys::result(id, generation, index(n, i)?), encode(r)?);
-            }
-            self.tree().apply_batch(b).db(self)?;
+            self.tree()
+                .insert(keys::result(id, generation, index(n, 0)?), encode(&chunk)?)
+                .db(self)?;
         }
         Ok(())
     }

@@ -165,8 +165,8 @@ impl Store {
         for rec in self.recs()? {
             let id = rec.batch.id;
             let line = BatchLine {
-                rows: self.scan(&keys::numbered(keys::ROW, id))?,
-                results: self.scan(&keys::results(id, rec.results_gen))?,
+                rows: self.scan_chunks(&keys::numbered(keys::ROW, id))?,
+                results: self.scan_chunks(&keys::results(id, rec.results_gen))?,
                 batch: rec.batch,
                 commit_events: rec.commit_events,
             };
@@ -274,13 +274,16 @@ impl Store {
         }
         let k = keys::numbered(keys::BATCH, id);
         self.claim(p, n, &k, &format!("batch {id}"))?;
-        for (i, row) in line.rows.iter().enumerate() {
-            p.sled.insert(keys::row(id, row_index(n, i)?), encode(row)?);
+        for (i, chunk) in line.rows.chunks(CHUNK).enumerate() {
+            p.sled
+                .insert(keys::row(id, row_index(n, i * CHUNK)?), encode(&chunk)?);
             self.maybe_apply(p)?;
         }
-        for (i, r) in line.results.iter().enumerate() {
-            p.sled
-                .insert(keys::result(id, 0, row_index(n, i)?), encode(r)?);
+        for (i, chunk) in line.results.chunks(CHUNK).enumerate() {
+            p.sled.insert(
+                keys::result(id, 0, row_index(n, i * CHUNK)?),
+                encode(&chunk)?,
+            );
             self.maybe_apply(p)?;
         }
         let rec = BatchRec {
