@@ -209,10 +209,12 @@ fn header_problems_reject_the_file() {
 
     // An `Errors` column (from an error return file) is ignored silently;
     // other unknown columns warn once for the file.
-    let body =
-        format!("{HEADER},Errors,Teacher\n017,017004,M,0000000001,A,B,11,,,,,,,,,,,bad,Smith\n");
+    let body = format!(
+        "{HEADER},Errors,Teacher\n017,017004,M,0000000001,A,B,11,,,,,,,,,,,bad,Smith\n,,,,,,,,,,,,,,,,,emptied,\n"
+    );
     let (code, v) = import(&env, &write(&env, "e.csv", &body), &[]);
     assert_eq!(code, 0);
+    assert_eq!(summary(&v)[0], 1);
     let ps = v["problems"].as_array().unwrap();
     assert_eq!(ps.len(), 1);
     assert_eq!(ps[0]["code"], "extra-column");

@@ -298,8 +298,15 @@ fn rows(
     today: Date,
 ) -> Vec<StagedRow> {
     let mut out = Vec::new();
+    let ignored = errors_column(table, header);
     for (i, cells) in table.rows.iter().enumerate().skip(header + 1) {
-        if cells.iter().all(Cell::is_blank) {
+        // Blank rows are skipped; an `Errors` cell left from an error return
+        // file does not make a row count.
+        let blank = cells
+            .iter()
+            .enumerate()
+            .all(|(c, cell)| Some(c) == ignored || cell.is_blank());
+        if blank {
             continue;
         }
         let mut r = RowReader {
@@ -331,6 +338,15 @@ fn rows(
     }
     super::duplicates::mark(kind, &mut out, table, header, map_indexes(map));
     out
+}
+
+/// The `Errors` column of an error return file (SPEC §4), if the header has one.
+fn errors_column(table: &Table, header: usize) -> Option<usize> {
+    table
+        .rows
+        .get(header)?
+        .iter()
+        .position(|c| header_key(&text_of(c)) == "errors")
 }
 
 fn map_indexes(map: &ColumnMap) -> Vec<(Col, usize)> {

@@ -442,17 +442,13 @@ fn read_sheet<RS: Read + Seek>(sheets: &mut Sheets<RS>, name: &str) -> Result<Ta
             }
         }
         other => {
+            // The limits apply to the used range: cells that hold something
+            // (a styled but empty column of an .ods does not count).
             let range = other.worksheet_range(name).map_err(|e| err(&e))?;
-            if let (Some(start), Some(end)) = (range.start(), range.end())
-                && (end.0 >= MAX_ROWS || end.1 >= MAX_COLUMNS)
-            {
-                let _ = start;
-                return Err(too_large_range(name));
-            }
+            let (r0, c0) = range.start().unwrap_or((0, 0));
             for (r, c, value) in range.used_cells() {
                 let (r, c) = (r as u32, c as u32);
-                let (r0, c0) = range.start().unwrap_or((0, 0));
-                b.put(r0 + r, c0 + c, from_data(value))?;
+                b.put(r0.saturating_add(r), c0.saturating_add(c), from_data(value))?;
             }
         }
     }
