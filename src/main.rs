@@ -38,6 +38,10 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// Panic messages may quote data; report only where it happened.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        if mecred::import::read::in_guarded_reader() {
+            // Caught and reported as an unreadable file.
+            return;
+        }
         let place = info
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))

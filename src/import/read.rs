@@ -110,6 +110,24 @@ fn file_problem(code: ProblemCode, message: String) -> Problem {
     Problem::file(code, message)
 }
 
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside a spreadsheet reader whose panics are caught
+/// and reported as an unreadable file (the panic hook can stay quiet).
+pub fn in_guarded_reader() -> bool {
+    GUARDED.with(|g| g.get())
+}
+
+/// Runs a reader, turning a panic inside it into `None`.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    GUARDED.with(|g| g.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f)).ok();
+    GUARDED.with(|g| g.set(false));
+    result
+}
+
 /// What the first bytes say the file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Magic {
@@ -155,10 +173,9 @@ pub fn open(name: &str, bytes: Vec<u8>) -> Result<Workbook, Problem> {
             ));
         }
     }
-    let opened = catch_unwind(AssertUnwindSafe(|| open_sheets(&ext, bytes)));
-    match opened {
-        Ok(result) => result.map(|s| Workbook::Sheets(Box::new(s))),
-        Err(_) => Err(unreadable("the spreadsheet reader failed on it")),
+    match guarded(|| open_sheets(&ext, bytes)) {
+        Some(result) => result.map(|s| Workbook::Sheets(Box::new(s))),
+        None => Err(unreadable("the spreadsheet reader failed on it")),
     }
 }
 
@@ -372,10 +389,8 @@ impl Workbook {
     pub fn read(&mut self, name: &str) -> Result<Table, Problem> {
         match self {
             Workbook::Csv(t) => Ok(t.clone()),
-            Workbook::Sheets(sheets) => {
-                let result = catch_unwind(AssertUnwindSafe(|| read_sheet(sheets, name)));
-                result.unwrap_or_else(|_| Err(unreadable("the spreadsheet reader failed on it")))
-            }
+            Workbook::Sheets(sheets) => guarded(|| read_sheet(sheets, name))
+                .unwrap_or_else(|| Err(unreadable("the spreadsheet reader failed on it"))),
         }
     }
 }
@@ -507,6 +522,18 @@ fn from_ref(d: &DataRef<'_>) -> Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reader_panic_is_contained() {
+        assert!(!in_guarded_reader());
+        let r: Option<()> = guarded(|| {
+            assert!(in_guarded_reader());
+            panic!("reader bug")
+        });
+        assert!(r.is_none());
+        assert!(!in_guarded_reader());
+        assert_eq!(guarded(|| 7), Some(7));
+    }
 
     #[test]
     fn csv_rows_are_the_lines_records_start_on() {
