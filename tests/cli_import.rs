@@ -299,3 +299,20 @@ fn demo_builds_without_a_terminal() {
         .count();
     assert_eq!(students, 109);
 }
+
+#[test]
+fn damaged_database_exits_3() {
+    let env = Env::new();
+    env.import("districts.xlsx", &[]);
+    let log = env.db().join("db");
+    let mut bytes = std::fs::read(&log).unwrap();
+    for (i, b) in bytes.iter_mut().enumerate() {
+        if i % 7 == 0 {
+            *b = b.wrapping_mul(31).wrapping_add(7);
+        }
+    }
+    std::fs::write(&log, bytes).unwrap();
+    let out = env.run(&["uploads", "list"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"));
+}

@@ -21,6 +21,9 @@ const CACHE_BYTES: u64 = 128 * 1024 * 1024;
 /// The lock file inside the database directory.
 pub const LOCK_FILE: &str = "mecred.lock";
 
+/// Written beside sled's files once the database holds its schema version.
+const MARKER: &str = "mecred.db";
+
 impl Store {
     /// Opens (creating if needed) the database in directory `dir`. Fails at
     /// once with `Busy` when another process (or another `Store` in this one)
@@ -52,9 +55,22 @@ impl Store {
     }
 
     fn check_schema(&self) -> Result<()> {
+        if self.tree().get(keys::META_SCHEMA).db(self)?.is_some()
+            && !self.inner.path.join(MARKER).exists()
+        {
+            // Databases made before the marker existed.
+            let _ = fs::write(
+                self.inner.path.join(MARKER),
+                format!("mecred schema {SCHEMA}\n"),
+            );
+        }
         if self.tree().get(keys::META_RESTORING).db(self)?.is_some() {
             // A restore only ever runs on an empty database: back to empty.
             self.tree().clear().db(self)?;
+            self.tree()
+                .insert(keys::META_SCHEMA, &SCHEMA.to_be_bytes())
+                .db(self)?;
+            self.flush()?;
         }
         match self.tree().get(keys::META_SCHEMA).db(self)? {
             Some(v) => {
@@ -70,11 +86,20 @@ impl Store {
                 }
                 Ok(())
             }
+            // sled reads a damaged log as an empty one: a marker file outside
+            // sled tells a new database from one whose data vanished.
+            None if self.inner.path.join(MARKER).exists() => Err(self
+                .damaged("its files hold no readable data (the log is corrupt or was replaced)")),
             None if self.is_empty()? => {
                 self.tree()
                     .insert(keys::META_SCHEMA, &SCHEMA.to_be_bytes())
                     .db(self)?;
-                self.flush()
+                self.flush()?;
+                fs::write(
+                    self.inner.path.join(MARKER),
+                    format!("mecred schema {SCHEMA}\n"),
+                )
+                .map_err(|e| StoreError::Io(format!("{}: {e}", self.inner.path.display())))
             }
             None => Err(self.damaged("it holds data but no schema version")),
         }
