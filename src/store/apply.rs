@@ -128,6 +128,7 @@ impl Store {
             return Ok(());
         };
         let id = rec.batch.id;
+        let mut indexed = self.indexed()?;
         for seq in (first_seq..self.next_seq()?).rev() {
             let event = self
                 .event(seq)?
@@ -149,6 +150,11 @@ impl Store {
                 b.remove(keys::by_record(&k, seq));
             }
             b.remove(keys::numbered(keys::EVENT, seq));
+            // The index mark never points past an event that is gone.
+            if indexed > seq {
+                indexed = seq;
+                b.insert(keys::META_INDEXED, seq.to_be_bytes().to_vec());
+            }
             self.tree().apply_batch(b).db(self)?;
         }
         if let Some(g) = results_gen {
@@ -336,11 +342,6 @@ impl Store {
     ) -> Result<u64> {
         if chunk.writes.is_empty() && !always {
             return Ok(seq);
-        }
-        for k in chunk.pending.keys() {
-            chunk
-                .sled
-                .insert(keys::by_record(k, seq), batch.to_be_bytes().to_vec());
         }
         let event = Event {
             seq,

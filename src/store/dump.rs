@@ -310,9 +310,6 @@ impl Store {
             if let Some(r) = sides.into_iter().flatten().find(|r| r.key() != w.key) {
                 return Err(bad(n, &format!("a write to {} carries {}", w.key, r.key())));
             }
-            let rk = keys::record(&w.key);
-            p.sled
-                .insert(keys::by_record(&rk, e.seq), e.batch.to_be_bytes().to_vec());
         }
         p.sled.insert(k, encode_event(e)?);
         self.maybe_apply(p)

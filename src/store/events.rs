@@ -50,6 +50,10 @@ impl Store {
     /// The events whose writes touch `key`, by seq, each carrying only the
     /// writes to `key` (an event may hold a thousand other writes).
     pub fn events_for(&self, key: &RecordKey) -> Result<Vec<Event>> {
+        {
+            let _w = self.writer();
+            self.catch_up_index()?;
+        }
         let prefix = keys::by_record_prefix(&keys::record(key));
         let mut out = Vec::new();
         for kv in self.tree().scan_prefix(&prefix) {
@@ -87,7 +91,9 @@ impl Store {
 
     /// The later events (seq ≥ `from`) touching a stored record key, as
     /// (seq, batch) pairs from the index alone.
+    /// The caller holds the writer lock.
     pub(super) fn touches_since(&self, record_key: &[u8], from: u64) -> Result<Vec<(u64, u64)>> {
+        self.catch_up_index()?;
         let start = keys::by_record(record_key, from);
         let end = keys::after_prefix(&keys::by_record_prefix(record_key));
         let mut out = Vec::new();
@@ -100,5 +106,37 @@ impl Store {
             out.push((seq, batch));
         }
         Ok(out)
+    }
+
+    /// The first seq not yet indexed by record.
+    pub(super) fn indexed(&self) -> Result<u64> {
+        match self.tree().get(keys::META_INDEXED).db(self)? {
+            Some(v) => <[u8; 8]>::try_from(v.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| self.damaged("an unreadable index mark")),
+            None => Ok(1),
+        }
+    }
+
+    /// Brings the by-record index up to the newest event, one sled batch per
+    /// event (its entries and the new mark together). Commits leave this
+    /// work to the first reader: one sled insert fewer per record written.
+    /// The caller holds the writer lock.
+    pub(super) fn catch_up_index(&self) -> Result<()> {
+        let end = self.next_seq()?;
+        for seq in self.indexed()?..end {
+            let mut b = sled::Batch::default();
+            if let Some(event) = self.event(seq)? {
+                for w in &event.writes {
+                    b.insert(
+                        keys::by_record(&keys::record(&w.key), seq),
+                        event.batch.to_be_bytes().to_vec(),
+                    );
+                }
+            }
+            b.insert(keys::META_INDEXED, (seq + 1).to_be_bytes().to_vec());
+            self.tree().apply_batch(b).db(self)?;
+        }
+        Ok(())
     }
 }

@@ -50,6 +50,9 @@ pub const RECORD_TAGS: [u8; 7] = [
 pub const META_SCHEMA: &[u8] = b"\x00schema";
 /// Present while a restore runs: an interrupted restore is wiped on open.
 pub const META_RESTORING: &[u8] = b"\x00restoring";
+/// The seq of the first event not yet in the by-record index (the index is
+/// derived from events and caught up when it is read, so commits skip it).
+pub const META_INDEXED: &[u8] = b"\x00indexed";
 
 fn year_bytes(year: i16) -> [u8; 2] {
     ((year as u16) ^ 0x8000).to_be_bytes()

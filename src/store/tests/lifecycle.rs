@@ -273,3 +273,29 @@ fn the_store_is_shared_across_threads() {
     assert_eq!(s.students().unwrap().len(), 4);
     assert_eq!(s.events().unwrap().len(), 4);
 }
+
+#[test]
+fn the_by_record_index_is_caught_up_when_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    commit(&store, vec![set(&district("017")), set(&school("017004"))]);
+    let s = student(1, "017004");
+    let key = s.key();
+    commit(&store, vec![set(&s)]);
+    assert_eq!(
+        store.indexed().unwrap(),
+        1,
+        "commits leave the index to readers"
+    );
+    assert_eq!(store.events_for(&key).unwrap().len(), 1);
+    assert_eq!(store.indexed().unwrap(), store.next_seq().unwrap());
+    let b = commit(&store, vec![set(&renamed(&s, "Zoe"))]);
+    let history = store.events_for(&key).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        history[1].writes[0].after.as_ref(),
+        Some(&renamed(&s, "Zoe"))
+    );
+    store.revert(b, "t", "now").unwrap();
+    assert_eq!(store.events_for(&key).unwrap().len(), 3);
+}
