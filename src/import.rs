@@ -5,6 +5,7 @@ pub mod columns;
 pub mod duplicates;
 pub mod normalise;
 pub mod read;
+pub mod return_file;
 pub mod triage;
 pub mod values;
 

@@ -316,3 +316,65 @@ fn damaged_database_exits_3() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"));
 }
+
+#[test]
+fn error_return_files_round_trip() {
+    let env = Env::new();
+    demo_imports(&env);
+    // CSV stays CSV: the district's rows, an Errors column, and re-importing
+    // it reads the same rows with the Errors column ignored.
+    let out = env.dir.path().join("029-errors.csv");
+    let src = fixture("completions-029-fall-2026.csv");
+    let (code, first) = env.json(&[
+        "import",
+        src.to_str().unwrap(),
+        "--errors-out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with(",Errors"), "{}", lines[0]);
+    assert!(
+        lines[12].contains("Grade: \"\"13\"\" is not a grade 9-12"),
+        "{}",
+        lines[12]
+    );
+    assert!(
+        lines[10].contains("Company Registration: 2026-12-18 is after today"),
+        "{}",
+        lines[10]
+    );
+    assert!(
+        lines[13].contains("warning: Student ID: identical to row 9"),
+        "{}",
+        lines[13]
+    );
+    assert!(
+        lines[1].ends_with(','),
+        "a row without problems has an empty Errors cell"
+    );
+    let (_, again) = env.json(&["import", out.to_str().unwrap()]);
+    assert_eq!(again["problems"].as_array().unwrap().len(), 0);
+    assert_eq!(summary(&again), summary(&first));
+
+    // Everything else comes back as .xlsx with the title rows kept.
+    let out = env.dir.path().join("017-errors.xlsx");
+    let src = fixture("completions-017-fall-2026.xlsx");
+    env.json(&[
+        "import",
+        src.to_str().unwrap(),
+        "--errors-out",
+        out.to_str().unwrap(),
+    ]);
+    let (_, again) = env.json(&["import", out.to_str().unwrap(), "--kind", "completions"]);
+    assert_eq!(again["problems"].as_array().unwrap().len(), 0);
+    assert_eq!(summary(&again)[0], 36);
+    let row15 = again["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["row"] == 15)
+        .unwrap();
+    assert_eq!(row15["outcome"], "error");
+}

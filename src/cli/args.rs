@@ -69,6 +69,10 @@ pub struct ImportArgs {
     /// Commit every non-error row.
     #[arg(long)]
     pub commit: bool,
+    /// Write the error return file here: the rows with an added Errors
+    /// column (CSV for a CSV upload, else .xlsx).
+    #[arg(long, value_name = "FILE")]
+    pub errors_out: Option<PathBuf>,
 }
 
 fn parse_kind(s: &str) -> Result<BatchKind, String> {

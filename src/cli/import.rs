@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
         std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
     let store = ctx.open_store()?;
     let term = a.term.unwrap_or_else(|| Term::of(ctx.today));
-    let outcome = stage(
+    let outcome = stage_file(
         ctx,
         &store,
         &file_name(&a.file),
@@ -43,9 +43,13 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
         a.kind,
         term,
         a.commit,
+        a.errors_out.as_deref(),
     )?;
     match outcome {
         Staged::Rejected { problem, sha256 } => {
+            if a.errors_out.is_some() {
+                eprintln!("mecred: no error return file: the file is rejected as a whole");
+            }
             let problems = [problem];
             let report = ImportReport {
                 batch: None,
@@ -105,6 +109,21 @@ pub fn stage(
     term: Term,
     commit: bool,
 ) -> anyhow::Result<Staged> {
+    stage_file(ctx, store, name, bytes, kind, term, commit, None)
+}
+
+/// [`stage`], also writing the error return file to `errors_out`.
+#[allow(clippy::too_many_arguments)]
+fn stage_file(
+    ctx: &Context,
+    store: &Store,
+    name: &str,
+    bytes: Vec<u8>,
+    kind: Option<BatchKind>,
+    term: Term,
+    commit: bool,
+    errors_out: Option<&Path>,
+) -> anyhow::Result<Staged> {
     let sha256 = sha256_hex(&bytes);
     let parsed = match import::parse_bytes(name, bytes, kind, ctx.today) {
         Ok(p) => p,
@@ -114,6 +133,9 @@ pub fn stage(
         }
     };
     let t = import::triage(parsed.kind, term, &parsed.rows, store)?;
+    if let Some(out) = errors_out {
+        write_return_file(out, name, &parsed, &t.results)?;
+    }
     let at = now();
     let batch = Batch {
         id: 0,
@@ -144,4 +166,31 @@ pub fn stage(
         tracing::info!(batch = id, "committed");
     }
     Ok(Staged::Batch(id))
+}
+
+/// Writes the error return file (SPEC §4), saying where on stderr.
+fn write_return_file(
+    out: &Path,
+    name: &str,
+    parsed: &import::Parsed,
+    results: &[crate::domain::RowResult],
+) -> anyhow::Result<()> {
+    let want = if parsed.table.is_csv() { "csv" } else { "xlsx" };
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if ext.as_deref() != Some(want) {
+        eprintln!(
+            "mecred: note: the error return file for {name} is written as .{want} (to {})",
+            out.display()
+        );
+    }
+    import::return_file::write(out, &parsed.table, parsed.header_index, results)?;
+    let rows = results.iter().filter(|r| !r.problems.is_empty()).count();
+    eprintln!(
+        "error return file: {} ({rows} rows with problems)",
+        out.display()
+    );
+    Ok(())
 }

@@ -25,6 +25,10 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
     /// Every counted row.
     pub rows: Vec<StagedRow>,
+    /// The sheet's cells as read, for the error return file (SPEC §4).
+    pub table: Table,
+    /// Where the header is in `table.rows`.
+    pub header_index: usize,
 }
 
 /// How many rows from the top the header may be found in.
@@ -81,6 +85,8 @@ pub fn parse(
         header_row: table.row_number(header_index),
         problems,
         rows,
+        table,
+        header_index,
     })
 }
 
