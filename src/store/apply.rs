@@ -18,7 +18,8 @@ use crate::domain::{BatchState, Record, RecordKey, RowResult, Summary, Write};
 #[derive(Default)]
 struct Chunk {
     sled: sled::Batch,
-    pending: HashMap<Vec<u8>, Option<Record>>,
+    /// Stored key → index of its latest write in `writes`.
+    pending: HashMap<Vec<u8>, usize>,
     writes: Vec<Write>,
 }
 
@@ -311,7 +312,7 @@ impl Store {
     fn put(&self, chunk: &mut Chunk, key: RecordKey, after: Option<Record>) -> Result<()> {
         let k = keys::record(&key);
         let before = match chunk.pending.get(&k) {
-            Some(v) => v.clone(),
+            Some(&i) => chunk.writes.get(i).and_then(|w| w.after.clone()),
             None => self.read_record(&k)?,
         };
         if before == after {
@@ -322,7 +323,7 @@ impl Store {
             Some(r) => chunk.sled.insert(k.clone(), encode_record(r)?),
             None => chunk.sled.remove(k.clone()),
         }
-        chunk.pending.insert(k, after.clone());
+        chunk.pending.insert(k, chunk.writes.len());
         chunk.writes.push(Write { key, before, after });
         Ok(())
     }
