@@ -162,7 +162,7 @@ fn stage_file(
         "staged"
     );
     if commit {
-        store.commit(id, t.summary, &t.results, t.writes, &ctx.actor, &now())?;
+        store.commit_as_staged(id, t.writes, &ctx.actor, &now())?;
         tracing::info!(batch = id, "committed");
     }
     Ok(Staged::Batch(id))

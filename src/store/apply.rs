@@ -38,6 +38,30 @@ impl Store {
         actor: &str,
         at: &str,
     ) -> Result<()> {
+        self.commit_with(id, Some((summary, results)), writes, actor, at)
+    }
+
+    /// [`Store::commit`] right after [`Store::stage`] with the same triage:
+    /// the staged summary and row results stand, so they are not written
+    /// again.
+    pub fn commit_as_staged(
+        &self,
+        id: u64,
+        writes: Vec<Write>,
+        actor: &str,
+        at: &str,
+    ) -> Result<()> {
+        self.commit_with(id, None, writes, actor, at)
+    }
+
+    fn commit_with(
+        &self,
+        id: u64,
+        triage: Option<(Summary, &[RowResult])>,
+        writes: Vec<Write>,
+        actor: &str,
+        at: &str,
+    ) -> Result<()> {
         let _w = self.writer();
         let mut rec = self.settled(id)?;
         if rec.batch.state != BatchState::Staged {
@@ -58,24 +82,30 @@ impl Store {
             }
         }
         let first_seq = self.next_seq()?;
-        let generation = rec.results_gen + 1;
-        self.begin(&mut rec, first_seq, Some(generation))?;
+        let old = rec.results_gen;
+        let generation = triage.map(|_| old + 1);
+        self.begin(&mut rec, first_seq, generation)?;
+        let results = triage.map(|(_, r)| r);
         let end = match self.commit_chunks(id, first_seq, generation, results, writes, actor, at) {
             Ok(end) => end,
             Err(e) => return Err(self.abandon(rec, e)),
         };
-        let old = rec.results_gen;
         rec.batch.state = BatchState::Committed;
-        rec.batch.summary = summary;
         rec.batch.settled_at = Some(at.to_string());
         rec.batch.settled_by = Some(actor.to_string());
         rec.phase = Phase::Settled;
         rec.commit_events = Some((first_seq, end));
-        rec.results_gen = generation;
+        if let (Some((summary, _)), Some(g)) = (triage, generation) {
+            rec.batch.summary = summary;
+            rec.results_gen = g;
+        }
         self.put_rec(&rec)?;
         self.flush()?;
-        // Superseded results are never read again; a crash here leaves only garbage.
-        self.clear_prefix(&keys::results(id, old))
+        if generation.is_some() {
+            // Superseded results are never read again; a crash here leaves only garbage.
+            self.clear_prefix(&keys::results(id, old))?;
+        }
+        Ok(())
     }
 
     /// `committed` → `reverted`: restores exactly the before-images, as
@@ -194,13 +224,15 @@ impl Store {
         &self,
         id: u64,
         first_seq: u64,
-        generation: u32,
-        results: &[RowResult],
+        generation: Option<u32>,
+        results: Option<&[RowResult]>,
         writes: Vec<Write>,
         actor: &str,
         at: &str,
     ) -> Result<u64> {
-        self.write_results(id, generation, results)?;
+        if let (Some(g), Some(results)) = (generation, results) {
+            self.write_results(id, g, results)?;
+        }
         let mut seq = first_seq;
         let mut it = writes.into_iter();
         loop {

@@ -324,3 +324,28 @@ fn a_commit_failing_half_way_is_undone_at_once() {
     assert_eq!(s.students().unwrap().len(), 2000);
     assert_eq!(s.events().unwrap().first().unwrap().seq, 1);
 }
+
+#[test]
+fn commit_as_staged_keeps_the_staged_triage() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(dir.path());
+    let result = RowResult {
+        row: 2,
+        student_id: None,
+        outcome: Outcome::New,
+        changes: vec![],
+        problems: vec![],
+    };
+    let mut batch = new_batch(BatchKind::Districts);
+    batch.summary.rows = 1;
+    batch.summary.new = 1;
+    let id = s.stage(batch, &[], std::slice::from_ref(&result)).unwrap();
+    s.commit_as_staged(id, vec![set(&district("017"))], "op", "t")
+        .unwrap();
+    let b = s.batch(id).unwrap().unwrap();
+    assert_eq!((b.state, b.summary.new), (BatchState::Committed, 1));
+    assert_eq!(s.row_results(id).unwrap(), vec![result]);
+    assert_eq!(s.districts().unwrap().len(), 1);
+    s.revert(id, "op", "t").unwrap();
+    assert_eq!(s.districts().unwrap().len(), 0);
+}
