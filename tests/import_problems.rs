@@ -416,3 +416,36 @@ fn a_zip_that_is_not_a_workbook_is_unreadable_not_a_crash() {
         (1, Some("no-header"))
     );
 }
+
+#[test]
+fn a_hidden_completions_sheet_still_comes_first_and_xlsm_reads_like_xlsx() {
+    let env = with_districts();
+    let p = env.dir.path().join("hidden.xlsx");
+    xlsx(&p, |wb| {
+        wb.add_worksheet()
+            .set_name("Notes")
+            .unwrap()
+            .write(0, 0, "x")
+            .unwrap();
+        let old = wb.add_worksheet().set_name("Old Completions").unwrap();
+        for (i, h) in HEADER.split(',').enumerate() {
+            old.write(0, i as u16, h).unwrap();
+        }
+        for (i, v) in ["017", "017004", "M", "0000000009", "Hidden", "Sheet", "11"]
+            .iter()
+            .enumerate()
+        {
+            old.write(1, i as u16, *v).unwrap();
+        }
+        old.set_hidden(true);
+        let ws = wb.add_worksheet().set_name("Completions").unwrap();
+        ws.write(0, 0, "not the data").unwrap();
+    });
+    let (code, v) = import(&env, p.to_str().unwrap(), &[]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(row(&v, 2)["student_id"], "0000000009");
+    let xlsm = env.dir.path().join("macro.xlsm");
+    std::fs::copy(&p, &xlsm).unwrap();
+    let (code, v) = import(&env, xlsm.to_str().unwrap(), &[]);
+    assert_eq!((code, summary(&v)[0]), (0, 1));
+}
