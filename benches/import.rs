@@ -60,7 +60,7 @@ fn import_commit(path: &Path, bytes: &[u8], store: &Store, ctx: &Context) {
     )
     .unwrap()
     {
-        Staged::Batch(_) => {}
+        Staged::Batch { .. } => {}
         Staged::Rejected { problem, .. } => panic!("{}", problem.message),
     }
 }

@@ -60,7 +60,7 @@ pub fn build(ctx: &Context, store: &Store) -> anyhow::Result<()> {
     for (name, bytes, kind, term) in FILES {
         let term: Term = term.parse()?;
         match stage(ctx, store, name, bytes.to_vec(), Some(*kind), term, true)? {
-            Staged::Batch(id) => eprintln!("demo: {name} committed as batch {id}"),
+            Staged::Batch { id, .. } => eprintln!("demo: {name} committed as batch {id}"),
             Staged::Rejected { problem, .. } => {
                 anyhow::bail!("demo fixture {name} was rejected: {}", problem.message)
             }

@@ -68,7 +68,29 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
             report.print(ctx.json)?;
             Ok(Status::BadInput)
         }
-        Staged::Batch(id) => print_batch(ctx, &store, id),
+        Staged::Batch { id, results } => print_staged(ctx, &store, id, &results),
+    }
+}
+
+/// Prints a batch just staged, from the results in hand.
+fn print_staged(
+    ctx: &Context,
+    store: &Store,
+    id: u64,
+    results: &[crate::domain::RowResult],
+) -> anyhow::Result<Status> {
+    let batch = store
+        .batch(id)?
+        .with_context(|| format!("batch {id} vanished"))?;
+    ImportReport::of_batch(&batch, results).print(ctx.json)?;
+    Ok(exit_status(&batch))
+}
+
+fn exit_status(batch: &Batch) -> Status {
+    if batch.summary.error > 0 {
+        Status::BadInput
+    } else {
+        Status::Ok
     }
 }
 
@@ -79,11 +101,7 @@ pub fn print_batch(ctx: &Context, store: &Store, id: u64) -> anyhow::Result<Stat
         .with_context(|| format!("batch {id} vanished"))?;
     let rows = store.row_results(id)?;
     ImportReport::of_batch(&batch, &rows).print(ctx.json)?;
-    Ok(if batch.summary.error > 0 {
-        Status::BadInput
-    } else {
-        Status::Ok
-    })
+    Ok(exit_status(&batch))
 }
 
 /// What staging a file did.
@@ -96,7 +114,12 @@ pub enum Staged {
         sha256: String,
     },
     /// Staged (and committed when asked) as this batch.
-    Batch(u64),
+    Batch {
+        /// The batch id.
+        id: u64,
+        /// Its row results (as stored).
+        results: Vec<crate::domain::RowResult>,
+    },
 }
 
 /// Reads, triages and stages one file; with `commit`, commits its good rows.
@@ -132,14 +155,28 @@ fn stage_file(
             return Ok(Staged::Rejected { problem, sha256 });
         }
     };
+    let mut parsed = parsed;
+    if errors_out.is_none() {
+        // Only the return file needs the cells: free them before triage.
+        parsed.table = import::read::Table::default();
+    }
     let t = import::triage(parsed.kind, term, &parsed.rows, store)?;
     if let Some(out) = errors_out {
         write_return_file(out, name, &parsed, &t.results)?;
     }
+    // The cells are not needed past this point: free them first.
+    let import::Parsed {
+        kind,
+        sheet,
+        header_row,
+        problems,
+        rows,
+        ..
+    } = parsed;
     let at = now();
     let batch = Batch {
         id: 0,
-        kind: parsed.kind,
+        kind,
         district: t.district.clone(),
         term: Some(term),
         file: name.to_string(),
@@ -148,13 +185,15 @@ fn stage_file(
         imported_by: ctx.actor.clone(),
         state: BatchState::Staged,
         summary: t.summary,
-        problems: parsed.problems.clone(),
-        sheet: Some(parsed.sheet.clone()),
-        header_row: Some(parsed.header_row),
+        problems,
+        sheet: Some(sheet),
+        header_row: Some(header_row),
         settled_at: None,
         settled_by: None,
     };
-    let id = store.stage(batch, &parsed.rows, &t.results)?;
+    let id = store.stage(batch, &rows, &t.results)?;
+    // The typed rows are stored now; free them before committing.
+    drop(rows);
     tracing::info!(
         batch = id,
         rows = t.summary.rows,
@@ -165,7 +204,10 @@ fn stage_file(
         store.commit_as_staged(id, t.writes, &ctx.actor, &now())?;
         tracing::info!(batch = id, "committed");
     }
-    Ok(Staged::Batch(id))
+    Ok(Staged::Batch {
+        id,
+        results: t.results,
+    })
 }
 
 /// Writes the error return file (SPEC §4), saying where on stderr.

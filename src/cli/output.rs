@@ -78,13 +78,15 @@ impl<'a> ImportReport<'a> {
 
     /// Prints the report: JSON, or a table for a person.
     pub fn print(&self, json: bool) -> anyhow::Result<()> {
-        let mut out = std::io::stdout().lock();
+        // stdout is line-buffered: a 100,000-row report needs a real buffer.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         if json {
             serde_json::to_writer_pretty(&mut out, self)?;
             writeln!(out)?;
-            return Ok(());
+        } else {
+            self.human(&mut out)?;
         }
-        self.human(&mut out)?;
+        out.flush()?;
         Ok(())
     }
 
