@@ -449,3 +449,35 @@ fn a_hidden_completions_sheet_still_comes_first_and_xlsm_reads_like_xlsx() {
     let (code, v) = import(&env, xlsm.to_str().unwrap(), &[]);
     assert_eq!((code, summary(&v)[0]), (0, 1));
 }
+
+#[test]
+fn hostile_sizes_are_too_large() {
+    let env = with_districts();
+    let big = "x".repeat(33 * 1024);
+    let body = format!("{HEADER}\n017,017004,M,0000000001,A,B,11,,,,,,,,,,{big}\n");
+    let (code, v) = import(&env, &write(&env, "cell.csv", &body), &[]);
+    assert_eq!(
+        (code, v["problems"][0]["code"].as_str()),
+        (1, Some("too-large"))
+    );
+    let wide = format!("{HEADER}{}\n", ",x".repeat(200));
+    let (code, v) = import(&env, &write(&env, "wide.csv", &wide), &[]);
+    assert_eq!(
+        (code, v["problems"][0]["code"].as_str()),
+        (1, Some("too-large"))
+    );
+    // An .xlsx cell past column 200 is refused too, before rows are read.
+    let p = env.dir.path().join("wide.xlsx");
+    xlsx(&p, |wb| {
+        let ws = wb.add_worksheet();
+        ws.write(0, 0, "Student ID").unwrap();
+        ws.write(5, 250, "far").unwrap();
+    });
+    let (code, v) = import(&env, p.to_str().unwrap(), &[]);
+    assert_eq!(
+        (code, v["problems"][0]["code"].as_str()),
+        (1, Some("too-large"))
+    );
+    let (_, list) = env.json(&["uploads", "list"]);
+    assert_eq!(list["batches"].as_array().unwrap().len(), 1);
+}
