@@ -233,19 +233,7 @@ impl Store {
         if let (Some(g), Some(results)) = (generation, results) {
             self.write_results(id, g, results)?;
         }
-        let mut seq = first_seq;
-        let mut it = writes.into_iter();
-        loop {
-            let part: Vec<Write> = it.by_ref().take(CHUNK).collect();
-            if part.is_empty() {
-                break;
-            }
-            let mut chunk = Chunk::default();
-            for w in part {
-                self.put(&mut chunk, w.key, w.after)?;
-            }
-            seq = self.finish(chunk, seq, id, EventAction::Commit, actor, at, false)?;
-        }
+        let seq = self.apply_chunks(writes, first_seq, id, actor, at)?;
         // A commit that changes nothing still shows in the audit log.
         self.finish(
             Chunk::default(),
@@ -256,6 +244,72 @@ impl Store {
             at,
             seq == first_seq,
         )
+    }
+
+    /// Prepares and applies a commit's chunks; returns the next seq. When no
+    /// key repeats across the change set (every import), the next chunk is
+    /// prepared (befores read, records and event encoded) on a second thread
+    /// while this one applies the last: no chunk can then read a before that
+    /// an earlier, unapplied chunk is about to change.
+    fn apply_chunks(
+        &self,
+        writes: Vec<Write>,
+        first_seq: u64,
+        id: u64,
+        actor: &str,
+        at: &str,
+    ) -> Result<u64> {
+        let prepare = |part: Vec<Write>| -> Result<Chunk> {
+            let mut chunk = Chunk::default();
+            for w in part {
+                self.put(&mut chunk, w.key, w.after)?;
+            }
+            Ok(chunk)
+        };
+        let mut seen = HashSet::with_capacity(writes.len());
+        let unique = writes.iter().all(|w| seen.insert(&w.key));
+        drop(seen);
+        let mut seq = first_seq;
+        if !unique || writes.len() <= CHUNK {
+            let mut it = writes.into_iter();
+            loop {
+                let part: Vec<Write> = it.by_ref().take(CHUNK).collect();
+                if part.is_empty() {
+                    return Ok(seq);
+                }
+                seq = self.finish(
+                    prepare(part)?,
+                    seq,
+                    id,
+                    EventAction::Commit,
+                    actor,
+                    at,
+                    false,
+                )?;
+            }
+        }
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk>>(2);
+            scope.spawn(move || {
+                let mut it = writes.into_iter();
+                loop {
+                    let part: Vec<Write> = it.by_ref().take(CHUNK).collect();
+                    if part.is_empty() {
+                        return;
+                    }
+                    let chunk = prepare(part);
+                    let failed = chunk.is_err();
+                    // A closed channel means the applier stopped on an error.
+                    if tx.send(chunk).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+            for chunk in rx {
+                seq = self.finish(chunk?, seq, id, EventAction::Commit, actor, at, false)?;
+            }
+            Ok(seq)
+        })
     }
 
     /// Writes a revert's chunks: one per commit event, newest first.
