@@ -296,6 +296,9 @@ impl<'a> RowReader<'a> {
     }
 }
 
+/// Rows at or above this count are normalised on two threads.
+const PARALLEL_ROWS: usize = 20_000;
+
 fn rows(
     table: &Table,
     kind: BatchKind,
@@ -303,47 +306,75 @@ fn rows(
     map: &ColumnMap,
     today: Date,
 ) -> Vec<StagedRow> {
-    let mut out = Vec::new();
     let ignored = errors_column(table, header);
-    for (i, cells) in table.rows.iter().enumerate().skip(header + 1) {
-        // Blank rows are skipped; an `Errors` cell left from an error return
-        // file does not make a row count.
-        let blank = cells
-            .iter()
-            .enumerate()
-            .all(|(c, cell)| Some(c) == ignored || cell.is_blank());
-        if blank {
-            continue;
-        }
-        let mut r = RowReader {
-            cells,
-            map,
-            csv: table.is_csv(),
-            today,
-            problems: Vec::new(),
-            failed: false,
-        };
-        let data = match kind {
-            BatchKind::Exam => exam_row(&mut r).map(RowData::Exam),
-            BatchKind::Districts => district_row(&mut r).map(RowData::District),
-            BatchKind::Statewide => statewide_row(&mut r).map(RowData::Statewide),
-            BatchKind::Certificates => certificate_row(&mut r).map(RowData::Certificate),
-            _ => completion_row(&mut r).map(|c| RowData::Completion(Box::new(c))),
-        };
-        let student_id = if kind == BatchKind::Districts {
-            None
-        } else {
-            raw_student_id(&r, data.as_ref())
-        };
-        out.push(StagedRow {
-            row: table.row_number(i),
-            student_id,
-            data: if r.failed { None } else { data },
-            problems: r.problems,
-        });
-    }
+    let one = |i: usize| normalise_row(table, kind, map, today, ignored, i);
+    let first = header + 1;
+    let total = table.rows.len().saturating_sub(first);
+    // Rows are independent until the duplicate check: split a large sheet
+    // in two halves (this machine class has two cores).
+    let mut out: Vec<StagedRow> = if total >= PARALLEL_ROWS {
+        let mid = first + total / 2;
+        std::thread::scope(|scope| {
+            let back = scope.spawn(|| (mid..table.rows.len()).filter_map(one).collect::<Vec<_>>());
+            let mut front: Vec<StagedRow> = (first..mid).filter_map(one).collect();
+            // A panic in the helper thread resurfaces here, as it would inline.
+            match back.join() {
+                Ok(rest) => front.extend(rest),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            front
+        })
+    } else {
+        (first..table.rows.len()).filter_map(one).collect()
+    };
     super::duplicates::mark(kind, &mut out, table, header, map_indexes(map));
     out
+}
+
+/// One sheet row as a staged row; `None` for a blank row (an `Errors` cell
+/// left from an error return file does not make a row count).
+fn normalise_row(
+    table: &Table,
+    kind: BatchKind,
+    map: &ColumnMap,
+    today: Date,
+    ignored: Option<usize>,
+    i: usize,
+) -> Option<StagedRow> {
+    let cells = table.rows.get(i)?;
+    let blank = cells
+        .iter()
+        .enumerate()
+        .all(|(c, cell)| Some(c) == ignored || cell.is_blank());
+    if blank {
+        return None;
+    }
+    let mut r = RowReader {
+        cells,
+        map,
+        csv: table.is_csv(),
+        today,
+        problems: Vec::new(),
+        failed: false,
+    };
+    let data = match kind {
+        BatchKind::Exam => exam_row(&mut r).map(RowData::Exam),
+        BatchKind::Districts => district_row(&mut r).map(RowData::District),
+        BatchKind::Statewide => statewide_row(&mut r).map(RowData::Statewide),
+        BatchKind::Certificates => certificate_row(&mut r).map(RowData::Certificate),
+        _ => completion_row(&mut r).map(|c| RowData::Completion(Box::new(c))),
+    };
+    let student_id = if kind == BatchKind::Districts {
+        None
+    } else {
+        raw_student_id(&r, data.as_ref())
+    };
+    Some(StagedRow {
+        row: table.row_number(i),
+        student_id,
+        data: if r.failed { None } else { data },
+        problems: r.problems,
+    })
 }
 
 /// The `Errors` column of an error return file (SPEC §4), if the header has one.
@@ -539,4 +570,29 @@ fn certificate_row(r: &mut RowReader) -> Option<CertificateRow> {
         credential: credential?,
         issued: issued?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::read;
+
+    #[test]
+    fn a_large_sheet_normalised_in_halves_keeps_order_and_duplicates() {
+        let mut csv = String::from("Student ID,Exam Date,Result\n");
+        let n = PARALLEL_ROWS + 11;
+        for i in 0..n {
+            csv.push_str(&format!("{:010},2026-10-01,Pass\n", i % (n - 1)));
+        }
+        let mut wb = read::open("x.csv", csv.into_bytes()).unwrap();
+        let p = parse(&mut wb, None, Date::constant(2026, 12, 4)).unwrap();
+        assert_eq!(p.kind, BatchKind::Exam);
+        assert_eq!(p.rows.len(), n);
+        assert!(p.rows.windows(2).all(|w| w[0].row + 1 == w[1].row));
+        // The last row repeats the first, across the two halves.
+        let last = p.rows.last().unwrap();
+        assert_eq!(last.problems[0].code, ProblemCode::DuplicateRow);
+        assert!(last.problems[0].message.contains("row 2"));
+        assert!(p.rows[0].problems.is_empty());
+    }
 }
