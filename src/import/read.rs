@@ -160,7 +160,7 @@ pub fn open(name: &str, bytes: Vec<u8>) -> Result<Workbook, Problem> {
     let known = matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods");
     match magic(&bytes) {
         Magic::Zip => check_zip(&bytes)?,
-        Magic::Cfb => {}
+        Magic::Cfb => check_cfb(&bytes)?,
         Magic::Other => {
             let what = if known {
                 format!("the file is named .{ext} but its content is not a spreadsheet")
@@ -277,6 +277,50 @@ fn check_zip(bytes: &[u8]) -> Result<(), Problem> {
                     MAX_INFLATED_BYTES / 1024 / 1024
                 ),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// A compound file (BIFF .xls, or an encrypted OOXML package) whose
+/// allocation table names sectors past the end of the file was cut short:
+/// readers would import what is left without a word.
+fn check_cfb(bytes: &[u8]) -> Result<(), Problem> {
+    let u16_at = |o: usize| {
+        bytes
+            .get(o..o + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |o: usize| {
+        bytes
+            .get(o..o + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let cut = || unreadable("the compound file is cut short");
+    let shift = u16_at(30).ok_or_else(cut)?;
+    if !(9..=12).contains(&shift) {
+        return Err(unreadable("the compound file header is invalid"));
+    }
+    let size = 1usize << shift;
+    if bytes.len() < size {
+        return Err(cut());
+    }
+    // Whole sectors only: writers pad the last one, a cut file does not.
+    let sectors = (bytes.len() - size) / size;
+    let fat_sectors = u32_at(44).ok_or_else(cut)? as usize;
+    for i in 0..fat_sectors.min(109) {
+        let at = u32_at(76 + 4 * i).ok_or_else(cut)?;
+        if at >= 0xFFFF_FFFA {
+            continue;
+        }
+        let start = size + at as usize * size;
+        let fat = bytes.get(start..start + size).ok_or_else(cut)?;
+        for (j, entry) in fat.chunks_exact(4).enumerate() {
+            let v = u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]);
+            // Any sector in use (not FREESECT) must exist in the file.
+            if v != 0xFFFF_FFFF && i * (size / 4) + j >= sectors {
+                return Err(cut());
+            }
         }
     }
     Ok(())
