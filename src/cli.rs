@@ -7,6 +7,7 @@ mod context;
 mod demo;
 mod import;
 mod output;
+mod template;
 mod transfer_io;
 mod tui_source;
 mod uploads;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match command {
         Command::Import(a) => import::run(&ctx, a),
         Command::Uploads(a) => uploads::run(&ctx, a),
+        Command::Template(a) => template::run(&ctx, a),
         Command::Export(a) => transfer_io::export(&ctx, a),
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),

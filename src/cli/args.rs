@@ -40,6 +40,8 @@ pub enum Command {
     /// List, show, commit, discard or revert upload batches.
     #[command(subcommand)]
     Uploads(UploadsCommand),
+    /// Write a district's completion template, pre-filled with its roster.
+    Template(TemplateArgs),
     /// Write a full, lossless JSON-lines dump of the database.
     Export(ExportArgs),
     /// Rebuild an empty database from an export.
@@ -104,6 +106,20 @@ pub enum UploadsCommand {
         /// Batch id.
         id: u64,
     },
+}
+
+/// `mecred template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The district code.
+    #[arg(long)]
+    pub district: String,
+    /// The term the grades are for (default: the term containing today).
+    #[arg(long, value_name = "TERM")]
+    pub term: Option<Term>,
+    /// The .xlsx to write (default: completions-<district>-<term>.xlsx).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `mecred export`.
