@@ -130,7 +130,7 @@ fn yn(b: Option<bool>) -> Option<&'static str> {
 
 /// Students as SPEC §4 lists them: school, last name, first name, ID
 /// (compared by code points after lower-casing).
-pub fn sorted<'a>(students: &'a [Student]) -> Vec<&'a Student> {
+pub fn sorted(students: &[Student]) -> Vec<&Student> {
     let mut v: Vec<&Student> = students.iter().collect();
     v.sort_by(|a, b| {
         (
