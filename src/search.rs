@@ -22,6 +22,8 @@ pub enum Target {
     School(SchoolCode),
     /// A student.
     Student(StudentId),
+    /// A row of a list (a `/` filter over what is on screen).
+    Row(usize),
 }
 
 impl Target {
@@ -31,6 +33,7 @@ impl Target {
             Target::District(_) => "district",
             Target::School(_) => "school",
             Target::Student(_) => "student",
+            Target::Row(_) => "row",
         }
     }
 }

@@ -7,6 +7,8 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod progress;
+pub mod rows;
 pub mod runtime;
 pub mod screens;
 pub mod source;
@@ -77,10 +79,21 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Detail(view)) => {
             screens::detail::render(view, state.today, theme, frame, body)
         }
+        Some(Screen::Dashboard { scroll }) => {
+            screens::dashboard::render(state, *scroll, frame, body)
+        }
+        Some(Screen::Grid(view)) => screens::grid::render(view, state.today, theme, frame, body),
+        Some(Screen::Uploads(list)) => screens::uploads::list(list, theme, frame, body),
+        Some(Screen::Batch(view)) => screens::uploads::batch(view, theme, frame, body),
+        Some(Screen::Audit(list)) => screens::audit::list(list, theme, frame, body),
+        Some(Screen::Event(view)) => screens::audit::event(view, theme, frame, body),
         None => {}
     }
     if let Some(scroll) = state.help {
         screens::help::render(state, scroll, frame, body);
+    }
+    if let Some(f) = &state.finder {
+        screens::finder::render(state, f, frame, body);
     }
     widgets::status::render(state, frame, status);
 }
@@ -89,10 +102,19 @@ fn breadcrumb(state: &App) -> Line<'static> {
     let mut parts = vec![Span::raw(" mecred")];
     for screen in &state.stack {
         let part = match screen {
+            Screen::Dashboard { .. } => "Dashboard".to_string(),
             Screen::Districts(_) => "Districts".to_string(),
             Screen::Schools { district, .. } => district.code.to_string(),
             Screen::Students { school, .. } => school.code.to_string(),
+            Screen::Grid(g) => match &g.scope {
+                app::GridScope::School(s) => format!("{} grid", s.code),
+                app::GridScope::District(d) => format!("{} grid", d.code),
+            },
             Screen::Detail(d) => d.id.to_string(),
+            Screen::Uploads(_) => "Uploads".to_string(),
+            Screen::Batch(b) => format!("batch {}", b.batch.id),
+            Screen::Audit(_) => "Audit log".to_string(),
+            Screen::Event(e) => format!("event {}", e.summary.seq),
         };
         parts.push(Span::raw(format!(" › {part}")));
     }

@@ -110,5 +110,6 @@ pub fn source() -> MemorySource {
             exam("1000000001", d(2026, 11, 30), Some("90"), ExamResult::Pass),
             exam("1000000005", d(2026, 11, 1), None, ExamResult::Fail),
         ],
+        ..MemorySource::default()
     }
 }
