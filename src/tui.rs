@@ -120,3 +120,44 @@ fn breadcrumb(state: &App) -> Line<'static> {
     }
     Line::from(parts)
 }
+
+/// Puts a module grid of `n` synthetic students on top of `app` (benches).
+pub fn bench_grid(app: &mut App, n: usize) {
+    use crate::domain::{Modules, School, SchoolCode, Student, StudentId};
+    let Some(code) = SchoolCode::parse("017004") else {
+        return;
+    };
+    let d = Date::constant(2026, 10, 5);
+    let rows = (0..n)
+        .filter_map(|i| {
+            let student = Student {
+                id: StudentId::parse(&format!("{:010}", 1_000_000_000 + i))?,
+                last_name: format!("Landry{i}"),
+                first_name: "Ava".into(),
+                school: code.clone(),
+                cohort: 2027,
+                pathway: None,
+                complementary: Vec::new(),
+                modules: Modules {
+                    sa_round1: Some(d),
+                    presentation: (i % 2 == 0).then_some(d),
+                    mentor_checklist: Some(i % 3 == 0),
+                    ..Modules::default()
+                },
+                notes: None,
+            };
+            let progress = progress::Progress::of(&student, &[]);
+            Some(app::GridRow { student, progress })
+        })
+        .collect();
+    let mut list = app::ListView::loading();
+    list.items = app::Loadable::Ready(rows);
+    app.stack.push(Screen::Grid(app::GridView {
+        scope: app::GridScope::School(School {
+            code,
+            name: "Baton Rouge Magnet High School".into(),
+        }),
+        list,
+        findings: Default::default(),
+    }));
+}
