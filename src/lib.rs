@@ -7,5 +7,6 @@ pub mod domain;
 pub mod generate;
 pub mod import;
 pub mod report;
+pub mod search;
 pub mod store;
 pub mod tui;

@@ -7,6 +7,8 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod progress;
+pub mod rows;
 pub mod runtime;
 pub mod screens;
 pub mod source;
@@ -77,10 +79,21 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Detail(view)) => {
             screens::detail::render(view, state.today, theme, frame, body)
         }
+        Some(Screen::Dashboard { scroll }) => {
+            screens::dashboard::render(state, *scroll, frame, body)
+        }
+        Some(Screen::Grid(view)) => screens::grid::render(view, state.today, theme, frame, body),
+        Some(Screen::Uploads(list)) => screens::uploads::list(list, theme, frame, body),
+        Some(Screen::Batch(view)) => screens::uploads::batch(view, theme, frame, body),
+        Some(Screen::Audit(list)) => screens::audit::list(list, theme, frame, body),
+        Some(Screen::Event(view)) => screens::audit::event(view, theme, frame, body),
         None => {}
     }
     if let Some(scroll) = state.help {
         screens::help::render(state, scroll, frame, body);
+    }
+    if let Some(f) = &state.finder {
+        screens::finder::render(state, f, frame, body);
     }
     widgets::status::render(state, frame, status);
 }
@@ -89,12 +102,62 @@ fn breadcrumb(state: &App) -> Line<'static> {
     let mut parts = vec![Span::raw(" mecred")];
     for screen in &state.stack {
         let part = match screen {
+            Screen::Dashboard { .. } => "Dashboard".to_string(),
             Screen::Districts(_) => "Districts".to_string(),
             Screen::Schools { district, .. } => district.code.to_string(),
             Screen::Students { school, .. } => school.code.to_string(),
+            Screen::Grid(g) => match &g.scope {
+                app::GridScope::School(s) => format!("{} grid", s.code),
+                app::GridScope::District(d) => format!("{} grid", d.code),
+            },
             Screen::Detail(d) => d.id.to_string(),
+            Screen::Uploads(_) => "Uploads".to_string(),
+            Screen::Batch(b) => format!("batch {}", b.batch.id),
+            Screen::Audit(_) => "Audit log".to_string(),
+            Screen::Event(e) => format!("event {}", e.summary.seq),
         };
         parts.push(Span::raw(format!(" › {part}")));
     }
     Line::from(parts)
+}
+
+/// Puts a module grid of `n` synthetic students on top of `app` (benches).
+pub fn bench_grid(app: &mut App, n: usize) {
+    use crate::domain::{Modules, School, SchoolCode, Student, StudentId};
+    let Some(code) = SchoolCode::parse("017004") else {
+        return;
+    };
+    let d = Date::constant(2026, 10, 5);
+    let rows = (0..n)
+        .filter_map(|i| {
+            let student = Student {
+                id: StudentId::parse(&format!("{:010}", 1_000_000_000 + i))?,
+                last_name: format!("Landry{i}"),
+                first_name: "Ava".into(),
+                school: code.clone(),
+                cohort: 2027,
+                pathway: None,
+                complementary: Vec::new(),
+                modules: Modules {
+                    sa_round1: Some(d),
+                    presentation: (i % 2 == 0).then_some(d),
+                    mentor_checklist: Some(i % 3 == 0),
+                    ..Modules::default()
+                },
+                notes: None,
+            };
+            let progress = progress::Progress::of(&student, &[]);
+            Some(app::GridRow { student, progress })
+        })
+        .collect();
+    let mut list = app::ListView::loading();
+    list.items = app::Loadable::Ready(rows);
+    app.stack.push(Screen::Grid(app::GridView {
+        scope: app::GridScope::School(School {
+            code,
+            name: "Baton Rouge Magnet High School".into(),
+        }),
+        list,
+        findings: Default::default(),
+    }));
 }

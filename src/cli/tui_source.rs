@@ -1,13 +1,20 @@
 //! The store as the TUI's data source.
 
 use super::Context;
-use crate::domain::{District, DistrictCode, ExamAttempt, School, SchoolCode, Student, StudentId};
+use std::sync::Arc;
+
+use crate::domain::{
+    Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode, Student,
+    StudentId,
+};
 use crate::store::Store;
+use crate::tui::source::{Event, EventSummary};
 use crate::tui::{Source, TuiOptions};
 
-struct StoreSource<'a>(&'a Store);
+/// The store behind an `Arc`, so worker threads can read it.
+struct StoreSource(Store);
 
-impl Source for StoreSource<'_> {
+impl Source for StoreSource {
     fn districts(&self) -> anyhow::Result<Vec<District>> {
         Ok(self.0.districts()?)
     }
@@ -28,6 +35,34 @@ impl Source for StoreSource<'_> {
     fn exams_of(&self, id: &StudentId) -> anyhow::Result<Vec<ExamAttempt>> {
         Ok(self.0.exams_of(id)?)
     }
+    fn all_schools(&self) -> anyhow::Result<Vec<School>> {
+        Ok(self.0.schools(None)?)
+    }
+    fn all_students(&self) -> anyhow::Result<Vec<Student>> {
+        Ok(self.0.students()?)
+    }
+    fn all_exams(&self) -> anyhow::Result<Vec<ExamAttempt>> {
+        Ok(self.0.exams()?)
+    }
+    fn students_of_district(&self, district: &DistrictCode) -> anyhow::Result<Vec<Student>> {
+        Ok(self.0.students_of_district(district)?)
+    }
+    fn batches(&self) -> anyhow::Result<Vec<Batch>> {
+        Ok(self.0.batches()?)
+    }
+    fn row_results(&self, batch: u64) -> anyhow::Result<Vec<RowResult>> {
+        Ok(self.0.row_results(batch)?)
+    }
+    fn event_summaries(&self) -> anyhow::Result<Vec<EventSummary>> {
+        Ok(self.0.events()?.iter().map(EventSummary::of).collect())
+    }
+    fn event(&self, seq: u64) -> anyhow::Result<Option<Event>> {
+        // The store has no public read of one event yet: scan (on a worker).
+        Ok(self.0.events()?.into_iter().find(|e| e.seq == seq))
+    }
+    fn events_for(&self, key: &RecordKey) -> anyhow::Result<Vec<Event>> {
+        Ok(self.0.events_for(key)?)
+    }
 }
 
 /// Opens the terminal UI on `store`.
@@ -38,5 +73,5 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
         keymap: ctx.keymap.clone(),
         db_label: store.path().display().to_string(),
     };
-    crate::tui::run(&StoreSource(store), &opts)
+    crate::tui::run(Arc::new(StoreSource(store.clone())), &opts)
 }

@@ -29,13 +29,40 @@ pub enum Action {
     Open,
     /// Go back to the previous screen (or close the overlay).
     Back,
+    /// Filter the list as you type.
+    Filter,
+    /// Find any district, school or student by name, code or ID.
+    Jump,
+    /// Switch between the student list and the module grid.
+    ToggleGrid,
+    /// Sort the list by the next column.
+    Sort,
+    /// Show the dashboard.
+    Dashboard,
+    /// Show the district list.
+    Districts,
+    /// Show the upload batches.
+    Uploads,
+    /// Show the audit log.
+    Audit,
+    /// Delete the last character typed.
+    DeleteChar,
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 20] = [
         Action::Open,
         Action::Back,
+        Action::Filter,
+        Action::Jump,
+        Action::ToggleGrid,
+        Action::Sort,
+        Action::Dashboard,
+        Action::Districts,
+        Action::Uploads,
+        Action::Audit,
+        Action::DeleteChar,
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -61,6 +88,15 @@ impl Action {
             Action::Last => "last",
             Action::Open => "open",
             Action::Back => "back",
+            Action::Filter => "filter",
+            Action::Jump => "jump",
+            Action::ToggleGrid => "toggle_grid",
+            Action::Sort => "sort",
+            Action::Dashboard => "dashboard",
+            Action::Districts => "districts",
+            Action::Uploads => "uploads",
+            Action::Audit => "audit",
+            Action::DeleteChar => "delete_char",
         }
     }
 
@@ -77,7 +113,16 @@ impl Action {
             Action::First => "go to the first row",
             Action::Last => "go to the last row",
             Action::Open => "open the selected row",
-            Action::Back => "go back",
+            Action::Back => "go back (or clear the filter)",
+            Action::Filter => "filter this list as you type",
+            Action::Jump => "find any district, school or student",
+            Action::ToggleGrid => "switch list ↔ module grid",
+            Action::Sort => "sort by the next column",
+            Action::Dashboard => "show the dashboard",
+            Action::Districts => "show the districts",
+            Action::Uploads => "show the upload batches",
+            Action::Audit => "show the audit log",
+            Action::DeleteChar => "delete the last character",
         }
     }
 

@@ -1,14 +1,28 @@
-//! The TUI state and its `update`: state only, no IO (STYLE.md §2). Loading
-//! is asked for with [`Effect::Load`]; the runtime runs it against the
-//! [`Source`](super::source::Source) and hands the result back to
-//! [`App::loaded`].
+//! The TUI state and its `update`: state only, no IO (STYLE.md §2). Reads
+//! are asked for with [`Effect::Load`], fuzzy steps too big for the UI
+//! thread with [`Effect::Search`]; the runtime runs them and hands the
+//! result back to [`App::loaded`].
+
+pub mod lists;
+mod loaded;
+mod nav;
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::action::Action;
-use super::keymap::{Chord, Context, Keymap, Resolved};
+use super::keymap::{Chord, Context, Key, Keymap, Resolved};
+use super::progress::{Dashboard, Module, Progress};
+use super::source::{Event, EventSummary};
 use super::theme::Theme;
 use crate::domain::{
-    Date, District, DistrictCode, ExamAttempt, School, SchoolCode, Student, StudentId,
+    Batch, Date, District, DistrictCode, ExamAttempt, RowResult, School, SchoolCode, Severity,
+    Student, StudentId,
 };
+use crate::search::narrow::Job;
+use crate::search::{Hit, Index, Narrowing};
+
+pub use lists::{ListItem, ListView};
 
 /// Something still loading, loaded, or failed (with the error as text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,46 +35,15 @@ pub enum Loadable<T> {
     Failed(String),
 }
 
-/// A list with a selected row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListView<T> {
-    /// The rows.
-    pub items: Loadable<Vec<T>>,
-    /// The selected row (0 when empty).
-    pub selected: usize,
-}
-
-impl<T> ListView<T> {
-    fn loading() -> Self {
-        ListView {
-            items: Loadable::Loading,
-            selected: 0,
-        }
-    }
-
-    fn len(&self) -> usize {
-        match &self.items {
-            Loadable::Ready(v) => v.len(),
-            _ => 0,
-        }
-    }
-
-    /// The selected row, if any.
-    pub fn current(&self) -> Option<&T> {
-        match &self.items {
-            Loadable::Ready(v) => v.get(self.selected),
-            _ => None,
-        }
-    }
-}
-
-/// One student with its exam attempts.
+/// One student with its exam attempts and audit history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StudentRecord {
     /// The student.
     pub student: Student,
     /// Exam attempts by date.
     pub exams: Vec<ExamAttempt>,
+    /// The events that wrote this student, by seq.
+    pub history: Vec<Event>,
 }
 
 /// The student detail screen.
@@ -76,9 +59,67 @@ pub struct DetailView {
     pub scroll: usize,
 }
 
+/// Whose students a module grid shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GridScope {
+    /// One school's.
+    School(School),
+    /// A whole district's.
+    District(District),
+}
+
+/// One row of the module grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GridRow {
+    /// The student.
+    pub student: Student,
+    /// Its module dates.
+    pub progress: Progress,
+}
+
+/// The module grid: students × modules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GridView {
+    /// Whose students.
+    pub scope: GridScope,
+    /// The rows.
+    pub list: ListView<GridRow>,
+    /// The hook for the policy engine: a cell with a finding is drawn in the
+    /// severity's style *and* with a symbol (`!` error, `~` warning). Empty
+    /// until findings exist.
+    pub findings: HashMap<(StudentId, Module), Severity>,
+}
+
+/// One batch's row-level triage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchView {
+    /// The batch.
+    pub batch: Batch,
+    /// Its rows, by row number.
+    pub rows: Loadable<Vec<RowResult>>,
+    /// First line shown.
+    pub scroll: usize,
+}
+
+/// One audit event's writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventView {
+    /// The event's row in the log.
+    pub summary: EventSummary,
+    /// The event (`Ready(None)`: gone).
+    pub event: Loadable<Option<Event>>,
+    /// First line shown.
+    pub scroll: usize,
+}
+
 /// A screen on the navigation stack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
+    /// The funnel and per-district counts ([`App::dashboard`]).
+    Dashboard {
+        /// First line shown.
+        scroll: usize,
+    },
     /// All districts.
     Districts(ListView<District>),
     /// The schools of a district.
@@ -95,18 +136,41 @@ pub enum Screen {
         /// Its students.
         list: ListView<Student>,
     },
+    /// The module grid of a school or district.
+    Grid(GridView),
     /// One student.
     Detail(DetailView),
+    /// Upload batches.
+    Uploads(ListView<Batch>),
+    /// One batch's rows.
+    Batch(BatchView),
+    /// The audit log, newest first.
+    Audit(ListView<EventSummary>),
+    /// One event's writes.
+    Event(EventView),
 }
 
 impl Screen {
     /// The keymap context of this screen.
     pub fn context(&self) -> Context {
         match self {
-            Screen::Detail(_) => Context::Detail,
+            Screen::Detail(_) | Screen::Dashboard { .. } | Screen::Batch(_) | Screen::Event(_) => {
+                Context::Detail
+            }
             _ => Context::List,
         }
     }
+}
+
+/// The global finder overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finder {
+    /// The query as typed.
+    pub query: String,
+    /// Its hits (`None` while the names load).
+    pub narrowing: Option<Narrowing>,
+    /// The selected hit.
+    pub selected: usize,
 }
 
 /// A read the runtime performs against the source.
@@ -118,8 +182,39 @@ pub enum Request {
     Schools(DistrictCode),
     /// A school's students.
     Students(SchoolCode),
-    /// A student and its exams.
+    /// A student, its exams and history.
     Student(StudentId),
+    /// Every name (the finder) and the dashboard's counts: one full read.
+    Overview,
+    /// A grid's rows.
+    Grid(GridScope),
+    /// Upload batches.
+    Batches,
+    /// One batch's rows.
+    BatchRows(u64),
+    /// The audit log.
+    Events,
+    /// One event.
+    Event(u64),
+}
+
+impl Request {
+    /// Small, indexed reads: run inline; the rest go to a thread.
+    pub fn is_quick(&self) -> bool {
+        matches!(
+            self,
+            Request::Districts | Request::Schools(_) | Request::Students(_) | Request::Student(_)
+        )
+    }
+}
+
+/// A fuzzy step for the search worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchJob {
+    /// The index searched.
+    pub index: Arc<Index>,
+    /// The step.
+    pub job: Job,
 }
 
 /// What the runtime must do after an update.
@@ -127,13 +222,24 @@ pub enum Request {
 pub enum Effect {
     /// Read from the source, then call [`App::loaded`].
     Load(Request),
+    /// Score on the search worker (newest wins), then [`Loaded::Hits`].
+    Search(SearchJob),
     /// Repaint the whole terminal.
     Redraw,
     /// Leave the TUI.
     Quit,
 }
 
-/// A finished [`Request`].
+/// The names and the counts read once at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    /// Districts, schools and students for the finder.
+    pub index: Arc<Index>,
+    /// The dashboard's numbers.
+    pub dashboard: Dashboard,
+}
+
+/// A finished [`Request`] or [`SearchJob`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Loaded {
     /// All districts.
@@ -142,15 +248,29 @@ pub enum Loaded {
     Schools(DistrictCode, Result<Vec<School>, String>),
     /// A school's students.
     Students(SchoolCode, Result<Vec<Student>, String>),
-    /// A student and its exams.
+    /// A student, its exams and history.
     Student(StudentId, Result<Option<StudentRecord>, String>),
-}
-
-fn loadable<T>(r: Result<T, String>) -> Loadable<T> {
-    match r {
-        Ok(v) => Loadable::Ready(v),
-        Err(e) => Loadable::Failed(e),
-    }
+    /// The overview.
+    Overview(Result<Overview, String>),
+    /// A grid's rows.
+    Grid(GridScope, Result<Vec<GridRow>, String>),
+    /// Upload batches.
+    Batches(Result<Vec<Batch>, String>),
+    /// One batch's rows.
+    BatchRows(u64, Result<Vec<RowResult>, String>),
+    /// The audit log.
+    Events(Result<Vec<EventSummary>, String>),
+    /// One event.
+    Event(u64, Result<Option<Event>, String>),
+    /// A search step's hits for `query`.
+    Hits {
+        /// The query scored.
+        query: String,
+        /// Its hits.
+        hits: Vec<Hit>,
+    },
+    /// A search job dropped because a newer one came.
+    Stale,
 }
 
 /// The whole TUI state.
@@ -170,6 +290,12 @@ pub struct App {
     pub stack: Vec<Screen>,
     /// The help overlay's scroll, when open.
     pub help: Option<usize>,
+    /// The global finder, when open.
+    pub finder: Option<Finder>,
+    /// Every name, loaded in the background at start.
+    pub index: Loadable<Arc<Index>>,
+    /// The dashboard's numbers, loaded with the names.
+    pub dashboard: Loadable<Dashboard>,
     /// Keys of a multi-key binding typed so far.
     pub pending: Vec<Chord>,
     /// Terminal size (columns, rows).
@@ -177,6 +303,10 @@ pub struct App {
     /// Set by `quit`.
     pub should_quit: bool,
 }
+
+/// The finder's scoring steps over more candidates than this go to the
+/// worker (STACK.md: re-scoring 20,000 names takes a few ms).
+pub const INLINE_LIMIT: usize = 20_000;
 
 impl App {
     /// A new app on the district list; run [`App::start`]'s effects next.
@@ -189,15 +319,22 @@ impl App {
             read_only,
             stack: vec![Screen::Districts(ListView::loading())],
             help: None,
+            finder: None,
+            index: Loadable::Loading,
+            dashboard: Loadable::Loading,
             pending: Vec::new(),
             size: (80, 24),
             should_quit: false,
         }
     }
 
-    /// The effects that fill the first screen.
+    /// The effects that fill the first screen (districts: quick) and the
+    /// overview (background).
     pub fn start(&self) -> Vec<Effect> {
-        vec![Effect::Load(Request::Districts)]
+        vec![
+            Effect::Load(Request::Districts),
+            Effect::Load(Request::Overview),
+        ]
     }
 
     /// The screen on top.
@@ -205,8 +342,29 @@ impl App {
         self.stack.last()
     }
 
-    /// The keymap contexts keys go through, first one first.
+    /// A text input has the keys: the finder, or a list's filter being typed.
+    pub fn is_typing(&self) -> bool {
+        self.finder.is_some() || self.help.is_none() && self.top_list_editing()
+    }
+
+    fn top_list_editing(&self) -> bool {
+        match self.screen() {
+            Some(Screen::Districts(l)) => l.is_editing(),
+            Some(Screen::Schools { list, .. }) => list.is_editing(),
+            Some(Screen::Students { list, .. }) => list.is_editing(),
+            Some(Screen::Grid(g)) => g.list.is_editing(),
+            Some(Screen::Uploads(l)) => l.is_editing(),
+            Some(Screen::Audit(l)) => l.is_editing(),
+            _ => false,
+        }
+    }
+
+    /// The keymap contexts keys go through, first one first. A text input
+    /// sees only its own table, so `q` or `1` can be typed.
     pub fn contexts(&self) -> Vec<Context> {
+        if self.is_typing() {
+            return vec![Context::Input];
+        }
         let mut v = Vec::with_capacity(3);
         if self.help.is_some() {
             v.push(Context::Help);
@@ -235,7 +393,8 @@ impl App {
         usize::from(self.size.1.saturating_sub(5)).max(1)
     }
 
-    /// A key press: resolved through the keymap (with any pending prefix).
+    /// A key press: resolved through the keymap (with any pending prefix);
+    /// an unbound printable key goes to a focused text input.
     pub fn key(&mut self, chord: Chord) -> Vec<Effect> {
         let mut seq = std::mem::take(&mut self.pending);
         seq.push(chord);
@@ -245,7 +404,10 @@ impl App {
                 self.pending = seq;
                 Vec::new()
             }
-            Resolved::Unbound => Vec::new(),
+            Resolved::Unbound => match chord.key {
+                Key::Char(c) if self.is_typing() && !chord.ctrl && !chord.alt => self.type_char(c),
+                _ => Vec::new(),
+            },
         }
     }
 
@@ -257,11 +419,17 @@ impl App {
                 return vec![Effect::Quit];
             }
             Action::Redraw => return vec![Effect::Redraw],
-            Action::Help => {
-                self.help = Some(0);
-                return Vec::new();
-            }
             _ => {}
+        }
+        if self.finder.is_some() {
+            return self.finder_action(action);
+        }
+        if self.help.is_none() && self.top_list_editing() {
+            return self.filter_action(action);
+        }
+        if action == Action::Help {
+            self.help = Some(0);
+            return Vec::new();
         }
         let help_lines = super::screens::help::line_count(self);
         if let Some(scroll) = self.help.as_mut() {
@@ -273,114 +441,12 @@ impl App {
             }
             return Vec::new();
         }
-        if action == Action::Back {
-            if self.stack.len() > 1 {
-                self.stack.pop();
-            }
-            return Vec::new();
-        }
-        if action == Action::Open {
-            return self.open();
-        }
-        let page = self.page_rows();
-        let detail_max = self.detail_max_scroll();
-        match self.stack.last_mut() {
-            Some(Screen::Districts(l)) => l.selected = moved(l.selected, action, page, l.len()),
-            Some(Screen::Schools { list, .. }) => {
-                list.selected = moved(list.selected, action, page, list.len())
-            }
-            Some(Screen::Students { list, .. }) => {
-                list.selected = moved(list.selected, action, page, list.len())
-            }
-            Some(Screen::Detail(d)) => d.scroll = moved(d.scroll, action, page, detail_max + 1),
-            None => {}
-        }
-        Vec::new()
-    }
-
-    fn detail_max_scroll(&self) -> usize {
-        let body = usize::from(self.size.1.saturating_sub(4));
-        match self.screen() {
-            Some(Screen::Detail(d)) => {
-                super::screens::detail::line_count(d, self.today).saturating_sub(body)
-            }
-            _ => 0,
-        }
-    }
-
-    fn open(&mut self) -> Vec<Effect> {
-        let (next, request) = match self.screen() {
-            Some(Screen::Districts(l)) => match l.current() {
-                Some(d) => (
-                    Screen::Schools {
-                        district: d.clone(),
-                        list: ListView::loading(),
-                    },
-                    Request::Schools(d.code.clone()),
-                ),
-                None => return Vec::new(),
-            },
-            Some(Screen::Schools { list, .. }) => match list.current() {
-                Some(s) => (
-                    Screen::Students {
-                        school: s.clone(),
-                        list: ListView::loading(),
-                    },
-                    Request::Students(s.code.clone()),
-                ),
-                None => return Vec::new(),
-            },
-            Some(Screen::Students { school, list }) => match list.current() {
-                Some(s) => (
-                    Screen::Detail(DetailView {
-                        id: s.id.clone(),
-                        school_name: Some(school.name.clone()),
-                        record: Loadable::Loading,
-                        scroll: 0,
-                    }),
-                    Request::Student(s.id.clone()),
-                ),
-                None => return Vec::new(),
-            },
-            _ => return Vec::new(),
-        };
-        self.stack.push(next);
-        vec![Effect::Load(request)]
-    }
-
-    /// A finished load: fills the screen that asked for it, if it is still
-    /// on the stack (a late answer for a screen left behind is dropped).
-    pub fn loaded(&mut self, loaded: Loaded) {
-        for screen in self.stack.iter_mut().rev() {
-            match (screen, &loaded) {
-                (Screen::Districts(l), Loaded::Districts(r)) => {
-                    l.items = loadable(r.clone());
-                    return;
-                }
-                (Screen::Schools { district, list }, Loaded::Schools(code, r))
-                    if &district.code == code =>
-                {
-                    list.items = loadable(r.clone());
-                    return;
-                }
-                (Screen::Students { school, list }, Loaded::Students(code, r))
-                    if &school.code == code =>
-                {
-                    list.items = loadable(r.clone());
-                    return;
-                }
-                (Screen::Detail(d), Loaded::Student(id, r)) if &d.id == id => {
-                    d.record = loadable(r.clone());
-                    return;
-                }
-                _ => {}
-            }
-        }
+        self.screen_action(action)
     }
 }
 
 /// A position after a movement action, within `0..len`.
-fn moved(pos: usize, action: Action, page: usize, len: usize) -> usize {
+pub(crate) fn moved(pos: usize, action: Action, page: usize, len: usize) -> usize {
     let last = len.saturating_sub(1);
     let pos = match action {
         Action::Up => pos.saturating_sub(1),

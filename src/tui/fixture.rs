@@ -77,7 +77,7 @@ pub fn source() -> MemorySource {
     let cal = student("1000000003", "Arceneaux", "Cal", "017004", 2027);
     let dee = student("1000000004", "Guidry", "Dee", "017012", 2026);
     let eli = student("1000000005", "Hebert", "Eli", "W3B001", 2027);
-    MemorySource {
+    let mut src = MemorySource {
         districts: vec![
             district(
                 "W3B",
@@ -110,5 +110,78 @@ pub fn source() -> MemorySource {
             exam("1000000001", d(2026, 11, 30), Some("90"), ExamResult::Pass),
             exam("1000000005", d(2026, 11, 1), None, ExamResult::Fail),
         ],
-    }
+        ..MemorySource::default()
+    };
+    uploads(&mut src);
+    src
+}
+
+/// One committed batch of two rows and its audit event.
+fn uploads(src: &mut MemorySource) {
+    let ava = src.students[0].clone();
+    let mut before = ava.clone();
+    before.modules.sa_round2 = None;
+    src.batches.push(Batch {
+        id: 1,
+        kind: BatchKind::Completions,
+        district: Some(DistrictCode::parse("017").unwrap()),
+        term: None,
+        file: "ebr-fall.xlsx".into(),
+        sha256: "00".into(),
+        imported_at: "2026-12-01T15:04:05Z".into(),
+        imported_by: "operator".into(),
+        state: BatchState::Committed,
+        summary: Summary {
+            rows: 2,
+            changed: 1,
+            error: 1,
+            ..Summary::default()
+        },
+        problems: Vec::new(),
+        sheet: None,
+        header_row: None,
+        settled_at: None,
+        settled_by: None,
+    });
+    src.results.push((
+        1,
+        RowResult {
+            row: 2,
+            student_id: Some("1000000001".into()),
+            outcome: Outcome::Changed,
+            changes: vec![FieldChange {
+                field: "SA Round 2".into(),
+                before: None,
+                after: Some("2026-10-05".into()),
+            }],
+            problems: Vec::new(),
+        },
+    ));
+    src.results.push((
+        1,
+        RowResult {
+            row: 3,
+            student_id: Some("12345".into()),
+            outcome: Outcome::Error,
+            changes: Vec::new(),
+            problems: vec![Problem::cell(
+                ProblemCode::StudentId,
+                "Student ID",
+                Some("12345".into()),
+                "a student ID has 10 digits",
+            )],
+        },
+    ));
+    src.events.push(crate::store::Event {
+        seq: 1,
+        at: "2026-12-01T15:05:00Z".into(),
+        actor: "operator".into(),
+        batch: 1,
+        action: crate::store::EventAction::Commit,
+        writes: vec![Write {
+            key: RecordKey::Student(ava.id.clone()),
+            before: Some(Record::Student(before)),
+            after: Some(Record::Student(ava)),
+        }],
+    });
 }

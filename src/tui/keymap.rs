@@ -31,15 +31,19 @@ pub enum Context {
     Detail,
     /// The `?` help overlay.
     Help,
+    /// A text input (the `/` filter, the finder): unbound printable keys
+    /// are typed.
+    Input,
 }
 
 impl Context {
     /// Every context, in file order.
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 5] = [
         Context::Global,
         Context::List,
         Context::Detail,
         Context::Help,
+        Context::Input,
     ];
 
     /// The table name in a keymap file.
@@ -49,6 +53,7 @@ impl Context {
             Context::List => "list",
             Context::Detail => "detail",
             Context::Help => "help",
+            Context::Input => "input",
         }
     }
 

@@ -1,7 +1,42 @@
 //! What the TUI reads, and nothing about how it is stored: the store (or a
 //! server later) implements [`Source`]; tests use [`MemorySource`].
 
-use crate::domain::{District, DistrictCode, ExamAttempt, School, SchoolCode, Student, StudentId};
+use crate::domain::{
+    Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode, Student,
+    StudentId,
+};
+pub use crate::store::{Event, EventAction};
+
+/// An audit event without its writes: one row of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventSummary {
+    /// Sequence number.
+    pub seq: u64,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// The batch that made it.
+    pub batch: u64,
+    /// Commit or revert.
+    pub action: EventAction,
+    /// How many records it wrote.
+    pub writes: usize,
+}
+
+impl EventSummary {
+    /// The summary of `e`.
+    pub fn of(e: &Event) -> EventSummary {
+        EventSummary {
+            seq: e.seq,
+            at: e.at.clone(),
+            actor: e.actor.clone(),
+            batch: e.batch,
+            action: e.action,
+            writes: e.writes.len(),
+        }
+    }
+}
 
 /// Read access to the records the TUI browses. Lists come back in display
 /// order (see each method).
@@ -16,6 +51,51 @@ pub trait Source {
     fn student(&self, id: &StudentId) -> anyhow::Result<Option<Student>>;
     /// One student's exam attempts, by date.
     fn exams_of(&self, id: &StudentId) -> anyhow::Result<Vec<ExamAttempt>>;
+
+    // The reads below have defaults (nothing stored) so a partial source,
+    // such as a test double, needs only the five above.
+
+    /// Every school, by code (the global finder).
+    fn all_schools(&self) -> anyhow::Result<Vec<School>> {
+        Ok(Vec::new())
+    }
+    /// Every student, any order (the finder and the dashboard, loaded once in
+    /// the background).
+    fn all_students(&self) -> anyhow::Result<Vec<Student>> {
+        Ok(Vec::new())
+    }
+    /// Every exam attempt, any order (the dashboard).
+    fn all_exams(&self) -> anyhow::Result<Vec<ExamAttempt>> {
+        Ok(Vec::new())
+    }
+    /// The students of one district, in student order (the district grid).
+    fn students_of_district(&self, district: &DistrictCode) -> anyhow::Result<Vec<Student>> {
+        let _ = district;
+        Ok(Vec::new())
+    }
+    /// Every upload batch, by id.
+    fn batches(&self) -> anyhow::Result<Vec<Batch>> {
+        Ok(Vec::new())
+    }
+    /// The row-level triage of one batch, by row.
+    fn row_results(&self, batch: u64) -> anyhow::Result<Vec<RowResult>> {
+        let _ = batch;
+        Ok(Vec::new())
+    }
+    /// Every audit event without its writes, by seq.
+    fn event_summaries(&self) -> anyhow::Result<Vec<EventSummary>> {
+        Ok(Vec::new())
+    }
+    /// One audit event with its writes.
+    fn event(&self, seq: u64) -> anyhow::Result<Option<Event>> {
+        let _ = seq;
+        Ok(None)
+    }
+    /// The events that wrote `key`, by seq, each with only those writes.
+    fn events_for(&self, key: &RecordKey) -> anyhow::Result<Vec<Event>> {
+        let _ = key;
+        Ok(Vec::new())
+    }
 }
 
 /// A [`Source`] over plain vectors, for tests and fixtures.
@@ -29,6 +109,12 @@ pub struct MemorySource {
     pub students: Vec<Student>,
     /// Exam attempts (any order).
     pub exams: Vec<ExamAttempt>,
+    /// Upload batches (any order).
+    pub batches: Vec<Batch>,
+    /// Row results per batch id.
+    pub results: Vec<(u64, RowResult)>,
+    /// Audit events (any order).
+    pub events: Vec<Event>,
 }
 
 /// The SPEC §4 student order: last name, first name (lower-cased, by code
@@ -79,6 +165,73 @@ impl Source for MemorySource {
             .cloned()
             .collect();
         v.sort_by_key(|e| e.date);
+        Ok(v)
+    }
+
+    fn all_schools(&self) -> anyhow::Result<Vec<School>> {
+        let mut v = self.schools.clone();
+        v.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(v)
+    }
+
+    fn all_students(&self) -> anyhow::Result<Vec<Student>> {
+        Ok(self.students.clone())
+    }
+
+    fn all_exams(&self) -> anyhow::Result<Vec<ExamAttempt>> {
+        Ok(self.exams.clone())
+    }
+
+    fn students_of_district(&self, district: &DistrictCode) -> anyhow::Result<Vec<Student>> {
+        let mut v: Vec<Student> = self
+            .students
+            .iter()
+            .filter(|s| &s.district() == district)
+            .cloned()
+            .collect();
+        v.sort_by(student_order);
+        Ok(v)
+    }
+
+    fn batches(&self) -> anyhow::Result<Vec<Batch>> {
+        let mut v = self.batches.clone();
+        v.sort_by_key(|b| b.id);
+        Ok(v)
+    }
+
+    fn row_results(&self, batch: u64) -> anyhow::Result<Vec<RowResult>> {
+        let mut v: Vec<RowResult> = self
+            .results
+            .iter()
+            .filter(|(b, _)| *b == batch)
+            .map(|(_, r)| r.clone())
+            .collect();
+        v.sort_by_key(|r| r.row);
+        Ok(v)
+    }
+
+    fn event_summaries(&self) -> anyhow::Result<Vec<EventSummary>> {
+        let mut v: Vec<EventSummary> = self.events.iter().map(EventSummary::of).collect();
+        v.sort_by_key(|e| e.seq);
+        Ok(v)
+    }
+
+    fn event(&self, seq: u64) -> anyhow::Result<Option<Event>> {
+        Ok(self.events.iter().find(|e| e.seq == seq).cloned())
+    }
+
+    fn events_for(&self, key: &RecordKey) -> anyhow::Result<Vec<Event>> {
+        let mut v: Vec<Event> = self
+            .events
+            .iter()
+            .filter(|e| e.writes.iter().any(|w| &w.key == key))
+            .map(|e| {
+                let mut e = e.clone();
+                e.writes.retain(|w| &w.key == key);
+                e
+            })
+            .collect();
+        v.sort_by_key(|e| e.seq);
         Ok(v)
     }
 }

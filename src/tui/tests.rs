@@ -2,6 +2,7 @@
 //! app, over the [`fixture`](super::fixture) source.
 
 mod props;
+mod screens;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -15,7 +16,7 @@ use super::source::MemorySource;
 use super::theme::Theme;
 use super::{fixture, render};
 
-fn app(keymap: &str, theme: Theme) -> (App, MemorySource) {
+pub(super) fn app(keymap: &str, theme: Theme) -> (App, MemorySource) {
     let (km, errors) = load_keymap(keymap, None);
     assert!(errors.is_empty());
     let mut app = App::new(km, theme, fixture::today(), "demo.db", false);
@@ -26,20 +27,20 @@ fn app(keymap: &str, theme: Theme) -> (App, MemorySource) {
 }
 
 /// Presses keys given in keymap notation, separated by spaces.
-fn press(app: &mut App, src: &MemorySource, keys: &str) {
+pub(super) fn press(app: &mut App, src: &MemorySource, keys: &str) {
     for k in keys.split_whitespace() {
         let effects = app.key(Chord::parse(k).unwrap());
         run_effects(app, src, effects);
     }
 }
 
-fn draw(app: &App, w: u16, h: u16) -> Buffer {
+pub(super) fn draw(app: &App, w: u16, h: u16) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| render(app, f)).unwrap();
     t.backend().buffer().clone()
 }
 
-fn text(buf: &Buffer) -> String {
+pub(super) fn text(buf: &Buffer) -> String {
     let w = usize::from(buf.area.width);
     let cells: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
     cells
@@ -49,7 +50,7 @@ fn text(buf: &Buffer) -> String {
         .join("\n")
 }
 
-fn screen_80x24(app: &App) -> String {
+pub(super) fn screen_80x24(app: &App) -> String {
     text(&draw(app, 80, 24))
 }
 
@@ -209,8 +210,10 @@ fn help_lists_the_keys_from_the_keymap() {
     assert!(s.contains("enter, right"), "{s}");
     assert!(s.contains("esc, left, backspace"), "{s}");
     assert!(s.contains("open the selected row"), "{s}");
-    assert!(s.contains("q, C-c"), "{s}");
     insta::assert_snapshot!("help", s);
+    press(&mut app, &src, "pagedown");
+    let s = screen_80x24(&app);
+    assert!(s.contains("q, C-c"), "{s}");
     // `q` closes help rather than quitting (help context first).
     press(&mut app, &src, "q");
     assert!(app.help.is_none() && !app.should_quit);
@@ -347,7 +350,7 @@ fn real_terminal() {
         keymap: "default".into(),
         db_label: "demo.db".into(),
     };
-    super::run(&fixture::source(), &opts).unwrap();
+    super::run(std::sync::Arc::new(fixture::source()), &opts).unwrap();
 }
 
 /// Like [`real_terminal`], with a source that panics on the first read: the
@@ -392,5 +395,5 @@ fn real_terminal_panic() {
         keymap: "default".into(),
         db_label: "demo.db".into(),
     };
-    let _ = super::run(&Exploding, &opts);
+    let _ = super::run(std::sync::Arc::new(Exploding), &opts);
 }

@@ -26,6 +26,8 @@ pub struct Theme {
     pub dim: Style,
     /// Errors and warnings shown to the user.
     pub alert: Style,
+    /// Characters a filter matched.
+    pub matched: Style,
 }
 
 impl Theme {
@@ -41,6 +43,7 @@ impl Theme {
             todo: Style::new().fg(Color::Yellow),
             dim: Style::new().fg(Color::DarkGray),
             alert: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            matched: Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
         }
     }
 
@@ -57,6 +60,7 @@ impl Theme {
             todo: plain,
             dim: plain,
             alert: plain.add_modifier(Modifier::BOLD),
+            matched: plain.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -75,7 +79,7 @@ impl Theme {
     }
 
     /// Every style, for checks.
-    pub fn all(&self) -> [Style; 9] {
+    pub fn all(&self) -> [Style; 10] {
         [
             self.title,
             self.header,
@@ -86,6 +90,7 @@ impl Theme {
             self.todo,
             self.dim,
             self.alert,
+            self.matched,
         ]
     }
 }

@@ -108,6 +108,25 @@ fn record_lines(
     ];
     out.extend(module_lines(&s.modules, &r.exams, t));
     out.push(Line::raw(""));
+    out.push(Line::styled("Audit history", t.header));
+    if r.history.is_empty() {
+        out.push(sub("no recorded changes".into()));
+    }
+    for e in &r.history {
+        let action = match e.action {
+            crate::store::EventAction::Commit => "commit",
+            crate::store::EventAction::Revert => "revert",
+        };
+        out.push(Line::raw(format!(
+            "  #{} {} {} · batch {} · {action}",
+            e.seq,
+            crate::tui::rows::short_time(&e.at),
+            e.actor,
+            e.batch
+        )));
+        out.extend(crate::tui::screens::audit::write_lines(e, "      ", t));
+    }
+    out.push(Line::raw(""));
     out.push(Line::styled(
         "Not tracked: writing assignments, exam proctoring, which courses carried the modules.",
         t.dim,

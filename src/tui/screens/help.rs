@@ -63,7 +63,7 @@ fn line(row: &HelpRow, theme: &Theme) -> Line<'static> {
         HelpRow::Heading(c) => Line::styled(format!("{} keys", title_case(c.name())), theme.header),
         HelpRow::Binding { keys, action } => Line::from(vec![
             Span::styled(format!("  {:<22} ", keys.join(", ")), theme.key),
-            Span::raw(format!("{:<11}", action.name())),
+            Span::raw(format!("{:<12}", action.name())),
             Span::styled(action.doc(), theme.dim),
         ]),
     }

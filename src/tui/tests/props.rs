@@ -13,16 +13,21 @@ use crate::tui::theme::Theme;
 use crate::tui::{fixture, render};
 
 fn in_range(app: &App) -> bool {
+    use crate::tui::app::ListView;
     use crate::tui::app::Loadable::Ready;
+    fn ok<T>(l: &ListView<T>) -> bool {
+        matches!(&l.items, Ready(_)) && l.selected < l.len().max(1)
+    }
     match app.screen() {
-        Some(Screen::Districts(l)) => matches!(&l.items, Ready(v) if l.selected < v.len().max(1)),
-        Some(Screen::Schools { list, .. }) => {
-            matches!(&list.items, Ready(v) if list.selected < v.len().max(1))
-        }
-        Some(Screen::Students { list, .. }) => {
-            matches!(&list.items, Ready(v) if list.selected < v.len().max(1))
-        }
-        Some(Screen::Detail(_)) => true,
+        Some(Screen::Districts(l)) => ok(l),
+        Some(Screen::Schools { list, .. }) => ok(list),
+        Some(Screen::Students { list, .. }) => ok(list),
+        Some(Screen::Grid(g)) => ok(&g.list),
+        Some(Screen::Uploads(l)) => ok(l),
+        Some(Screen::Audit(l)) => ok(l),
+        Some(
+            Screen::Detail(_) | Screen::Dashboard { .. } | Screen::Batch(_) | Screen::Event(_),
+        ) => true,
         None => false,
     }
 }

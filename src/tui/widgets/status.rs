@@ -13,12 +13,24 @@ use crate::tui::keymap::notation::sequence_to_string;
 
 /// The actions hinted on the current screen, most useful first.
 fn hinted(app: &App) -> &'static [Action] {
+    if app.is_typing() {
+        return &[Action::Open, Action::Back, Action::DeleteChar];
+    }
     if app.help.is_some() {
         return &[Action::Back, Action::Down, Action::Up];
     }
     match app.screen() {
-        Some(Screen::Detail(_)) => &[Action::Back, Action::Down, Action::Help, Action::Quit],
-        _ => &[Action::Open, Action::Back, Action::Help, Action::Quit],
+        Some(Screen::Detail(_) | Screen::Batch(_) | Screen::Event(_)) => {
+            &[Action::Back, Action::Down, Action::Help, Action::Quit]
+        }
+        Some(Screen::Dashboard { .. }) => &[Action::Districts, Action::Jump, Action::Help],
+        Some(Screen::Students { .. } | Screen::Grid(_)) => &[
+            Action::Open,
+            Action::ToggleGrid,
+            Action::Filter,
+            Action::Help,
+        ],
+        _ => &[Action::Open, Action::Back, Action::Filter, Action::Help],
     }
 }
 

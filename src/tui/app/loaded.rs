@@ -1,0 +1,117 @@
+//! Finished reads and search steps coming back into the state. A late
+//! answer for a screen left behind is dropped.
+
+use std::sync::Arc;
+
+use super::{App, Effect, GridScope, Loadable, Loaded, Screen, SearchJob};
+use crate::search::Step;
+
+fn loadable<T>(r: Result<T, String>) -> Loadable<T> {
+    match r {
+        Ok(v) => Loadable::Ready(v),
+        Err(e) => Loadable::Failed(e),
+    }
+}
+
+fn same_scope(a: &GridScope, b: &GridScope) -> bool {
+    match (a, b) {
+        (GridScope::School(x), GridScope::School(y)) => x.code == y.code,
+        (GridScope::District(x), GridScope::District(y)) => x.code == y.code,
+        _ => false,
+    }
+}
+
+impl App {
+    /// A finished load or search step; returns what to do next (a search
+    /// may need another step).
+    pub fn loaded(&mut self, loaded: Loaded) -> Vec<Effect> {
+        match loaded {
+            Loaded::Overview(r) => {
+                match r {
+                    Ok(o) => {
+                        self.index = Loadable::Ready(o.index);
+                        self.dashboard = Loadable::Ready(o.dashboard);
+                    }
+                    Err(e) => {
+                        self.index = Loadable::Failed(e.clone());
+                        self.dashboard = Loadable::Failed(e);
+                    }
+                }
+                // A finder opened before the names came can search now.
+                return self.finder_query();
+            }
+            Loaded::Hits { query, hits } => return self.hits(&query, hits),
+            Loaded::Stale => return Vec::new(),
+            other => self.fill(other),
+        }
+        Vec::new()
+    }
+
+    fn hits(&mut self, query: &str, hits: Vec<crate::search::Hit>) -> Vec<Effect> {
+        let Loadable::Ready(index) = &self.index else {
+            return Vec::new();
+        };
+        let Some(n) = self.finder.as_mut().and_then(|f| f.narrowing.as_mut()) else {
+            return Vec::new();
+        };
+        match n.supply(index, query, hits) {
+            Step::Ready => Vec::new(),
+            Step::Pending(job) => vec![Effect::Search(SearchJob {
+                index: Arc::clone(index),
+                job,
+            })],
+        }
+    }
+
+    fn fill(&mut self, loaded: Loaded) {
+        for screen in self.stack.iter_mut().rev() {
+            match (screen, &loaded) {
+                (Screen::Districts(l), Loaded::Districts(r)) => {
+                    l.items = loadable(r.clone());
+                    return;
+                }
+                (Screen::Schools { district, list }, Loaded::Schools(code, r))
+                    if &district.code == code =>
+                {
+                    list.items = loadable(r.clone());
+                    return;
+                }
+                (Screen::Students { school, list }, Loaded::Students(code, r))
+                    if &school.code == code =>
+                {
+                    list.items = loadable(r.clone());
+                    return;
+                }
+                (Screen::Grid(g), Loaded::Grid(scope, r)) if same_scope(&g.scope, scope) => {
+                    g.list.items = loadable(r.clone());
+                    return;
+                }
+                (Screen::Detail(d), Loaded::Student(id, r)) if &d.id == id => {
+                    d.record = loadable(r.clone());
+                    return;
+                }
+                (Screen::Uploads(l), Loaded::Batches(r)) => {
+                    l.items = loadable(r.clone());
+                    return;
+                }
+                (Screen::Batch(b), Loaded::BatchRows(id, r)) if b.batch.id == *id => {
+                    b.rows = loadable(r.clone());
+                    return;
+                }
+                (Screen::Audit(l), Loaded::Events(r)) => {
+                    // Newest first.
+                    l.items = loadable(r.clone().map(|mut v| {
+                        v.reverse();
+                        v
+                    }));
+                    return;
+                }
+                (Screen::Event(e), Loaded::Event(seq, r)) if e.summary.seq == *seq => {
+                    e.event = loadable(r.clone());
+                    return;
+                }
+                _ => {}
+            }
+        }
+    }
+}

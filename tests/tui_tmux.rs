@@ -1,0 +1,75 @@
+//! End to end: the real binary (`mecred demo` on a temp --db) in tmux at
+//! 80×24: keys typed, the screen captured and checked. Skipped (with a
+//! message) when tmux is not installed.
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").args(args).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until the pane shows `want` (or fails after 20 s with the pane).
+fn wait_for(session: &str, want: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let pane = tmux(&["capture-pane", "-p", "-t", session]);
+        if pane.contains(want) {
+            return pane;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "never saw {want:?}; the pane:\n{pane}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn demo_in_tmux_filters_jumps_and_opens_uploads() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let bin = env!("CARGO_BIN_EXE_mecred");
+    let session = format!("mecred-e2e-{}", std::process::id());
+    let cmd = format!("NO_COLOR=1 {bin} --db {} demo; sleep 30", db.display());
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-s",
+            &session,
+            &cmd,
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let pane = wait_for(&session, "Districts 1/");
+    assert!(pane.contains("mecred › Districts"), "{pane}");
+    // The uploads screen lists the demo's batches.
+    tmux(&["send-keys", "-t", &session, "3"]);
+    let pane = wait_for(&session, "Uploads 1/");
+    assert!(
+        pane.contains("committed") || pane.contains("staged"),
+        "{pane}"
+    );
+    // Back to districts, filter with `/`.
+    tmux(&["send-keys", "-t", &session, "2", "/"]);
+    wait_for(&session, "/▏");
+    tmux(&["send-keys", "-t", &session, "Escape"]);
+    // The finder, over every name.
+    tmux(&["send-keys", "-t", &session, "C-p"]);
+    let pane = wait_for(&session, "matches");
+    assert!(pane.contains("Find ·"), "{pane}");
+    tmux(&["send-keys", "-t", &session, "Escape", "q"]);
+    tmux(&["kill-session", "-t", &session]);
+}
