@@ -57,8 +57,7 @@ impl Source for StoreSource {
         Ok(self.0.events()?.iter().map(EventSummary::of).collect())
     }
     fn event(&self, seq: u64) -> anyhow::Result<Option<Event>> {
-        // The store has no public read of one event yet: scan (on a worker).
-        Ok(self.0.events()?.into_iter().find(|e| e.seq == seq))
+        Ok(self.0.event(seq)?)
     }
     fn events_for(&self, key: &RecordKey) -> anyhow::Result<Vec<Event>> {
         Ok(self.0.events_for(key)?)

@@ -70,7 +70,7 @@ impl Store {
     }
 
     /// One event by seq.
-    pub(super) fn event(&self, seq: u64) -> Result<Option<Event>> {
+    pub fn event(&self, seq: u64) -> Result<Option<Event>> {
         let k = keys::numbered(keys::EVENT, seq);
         match self.tree().get(&k).db(self)? {
             Some(v) => Ok(Some(self.decode_event(&k, &v)?)),
