@@ -6,5 +6,6 @@ pub mod cli;
 pub mod domain;
 pub mod generate;
 pub mod import;
+pub mod policy;
 pub mod store;
 pub mod tui;
