@@ -3,6 +3,7 @@
 //! [`exit_code`].
 
 mod args;
+mod check;
 mod context;
 mod demo;
 mod import;
@@ -12,6 +13,7 @@ mod tui_source;
 mod uploads;
 
 pub use args::{Cli, Command};
+pub use check::load_snapshot;
 pub use context::Context;
 pub use import::{Staged, stage};
 
@@ -47,6 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match command {
         Command::Import(a) => import::run(&ctx, a),
         Command::Uploads(a) => uploads::run(&ctx, a),
+        Command::Check(a) => check::run_check(&ctx, a),
+        Command::Ack(a) => check::run_ack(&ctx, a),
         Command::Export(a) => transfer_io::export(&ctx, a),
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
