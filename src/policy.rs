@@ -13,5 +13,5 @@ mod student_rules;
 #[cfg(test)]
 mod tests;
 
-pub use engine::{Evaluation, StudentSummary};
+pub use engine::{Evaluation, StudentSummary, YearSet};
 pub use snapshot::{Confirmation, Snapshot, StudentFile, Touched};

@@ -144,6 +144,18 @@ impl Credentials {
         }
     }
 
+    /// Whether any credential was attained within a term.
+    pub fn any_in(&self, term: Term) -> bool {
+        [
+            self.regional_core,
+            self.basic_statewide,
+            self.advanced_statewide,
+        ]
+        .into_iter()
+        .flatten()
+        .any(|d| term.contains(d))
+    }
+
     /// The credentials attained within a term, in credential order.
     pub fn attained_in(&self, term: Term) -> Vec<(Credential, Date)> {
         [
@@ -218,10 +230,14 @@ pub fn other_complementary(names: &[String]) -> usize {
 /// Self-Assessment: blank or those words, ignoring case, spaces and
 /// punctuation.
 pub fn is_micro_enterprise_instrument(instrument: Option<&str>) -> bool {
-    match instrument.map(normalise_name) {
-        None => true,
-        Some(n) => n.is_empty() || n == "microenterpriseselfassessment",
-    }
+    let Some(text) = instrument else { return true };
+    // Compared without allocating: this runs for every student.
+    let mut norm = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .peekable();
+    norm.peek().is_none() || norm.eq("microenterpriseselfassessment".chars())
 }
 
 #[cfg(test)]
@@ -323,6 +339,8 @@ mod tests {
         assert!(!Standing::of(&c, fall, true).is_qualifying());
         assert!(matches!(Standing::of(&c, fall, true), Standing::Blocked(_)));
         assert!(Standing::of(&c, spring, false).is_qualifying());
+        assert!(c.any_in(fall) && c.any_in(spring));
+        assert!(!c.any_in("spring-2026".parse().unwrap()));
         assert_eq!(
             Standing::of(&c, "spring-2026".parse().unwrap(), false),
             Standing::None
@@ -354,5 +372,9 @@ mod tests {
             "micro enterprise self-assessment"
         )));
         assert!(!is_micro_enterprise_instrument(Some("Kuder")));
+        assert!(is_micro_enterprise_instrument(Some(" - ")));
+        assert!(!is_micro_enterprise_instrument(Some(
+            "Micro-Enterprise Self-Assessment 2"
+        )));
     }
 }

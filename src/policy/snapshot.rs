@@ -219,6 +219,11 @@ impl Snapshot {
         self.students.get(id)
     }
 
+    /// How many student IDs have records.
+    pub fn student_count(&self) -> usize {
+        self.students.len()
+    }
+
     /// Every student's records (any order).
     pub fn students(&self) -> impl Iterator<Item = (&StudentId, &StudentFile)> {
         self.students.iter()

@@ -16,7 +16,7 @@ pub struct StudentCtx<'a> {
     /// The student.
     pub student: &'a Student,
     /// Its district (from the school code).
-    pub district: DistrictCode,
+    pub district: &'a DistrictCode,
     /// Exam attempts, by date.
     pub exams: &'a [ExamAttempt],
     /// Statewide attempts.
@@ -47,7 +47,7 @@ impl StudentCtx<'_> {
         Finding::new(
             rule,
             severity,
-            &self.district,
+            self.district,
             Some(&self.student.school),
             Some(&self.student.id),
             module,
