@@ -89,11 +89,14 @@ pub struct StudentSummary {
     pub qualifying: bool,
 }
 
-#[derive(Debug, Clone)]
+/// A student's part of the evaluation, small and `Copy` so the full pass
+/// over 250k students moves little memory; findings and the rare years
+/// outside the mask live in sparse maps beside it.
+#[derive(Debug, Clone, Copy)]
 struct StudentState {
     district: u32,
-    summary: StudentSummary,
-    findings: Vec<Finding>,
+    qualifying: bool,
+    mask: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -131,6 +134,8 @@ pub struct Evaluation {
     codes: Vec<DistrictCode>,
     code_index: HashMap<String, u32>,
     students: IdMap<StudentState>,
+    findings: IdMap<Vec<Finding>>,
+    far_years: IdMap<Vec<SchoolYear>>,
     districts: Vec<DistrictState>,
 }
 
@@ -190,6 +195,8 @@ impl Evaluation {
             codes: Vec::new(),
             code_index: HashMap::new(),
             students: IdMap::default(),
+            findings: IdMap::default(),
+            far_years: IdMap::default(),
             districts: Vec::new(),
         };
         e.students.reserve(snap.student_count());
@@ -197,6 +204,9 @@ impl Evaluation {
             e.put_student(id, file);
         }
         for code in snap.district_codes() {
+            e.intern(&code);
+        }
+        for code in e.codes.clone() {
             e.eval_district(snap, &code);
         }
         e
@@ -215,10 +225,19 @@ impl Evaluation {
             dirty.insert(self.intern(code));
         }
         for id in &touched.students {
-            if let Some(old) = self.students.remove(&id_key(id)) {
+            let key = id_key(id);
+            if let Some(old) = self.students.remove(&key) {
+                let summary = StudentSummary {
+                    module_years: YearSet {
+                        mask: old.mask,
+                        other: self.far_years.remove(&key).unwrap_or_default(),
+                    },
+                    qualifying: old.qualifying,
+                };
                 if let Some(d) = self.districts.get_mut(old.district as usize) {
-                    d.subtract(&old.summary);
+                    d.subtract(&summary);
                 }
+                self.findings.remove(&key);
                 dirty.insert(old.district);
             }
             if let Some(file) = snap.student(id)
@@ -258,14 +277,21 @@ impl Evaluation {
         if let Some(d) = self.districts.get_mut(di as usize) {
             d.add(&summary);
         }
+        let key = id_key(id);
         self.students.insert(
-            id_key(id),
+            key,
             StudentState {
                 district: di,
-                summary,
-                findings,
+                qualifying: summary.qualifying,
+                mask: summary.module_years.mask,
             },
         );
+        if !findings.is_empty() {
+            self.findings.insert(key, findings);
+        }
+        if !summary.module_years.other.is_empty() {
+            self.far_years.insert(key, summary.module_years.other);
+        }
         Some(di)
     }
 
@@ -296,9 +322,9 @@ impl Evaluation {
     /// Every finding, in SPEC §3 order.
     pub fn findings(&self) -> Vec<&Finding> {
         let mut all: Vec<&Finding> = self
-            .students
+            .findings
             .values()
-            .flat_map(|s| &s.findings)
+            .flatten()
             .chain(self.districts.iter().flat_map(|d| &d.findings))
             .collect();
         all.sort_by(|a, b| a.order(b));
@@ -307,7 +333,7 @@ impl Evaluation {
 
     /// A student's findings, in rule order.
     pub fn student_findings(&self, id: &StudentId) -> &[Finding] {
-        self.students.get(&id_key(id)).map_or(&[], |s| &s.findings)
+        self.findings.get(&id_key(id)).map_or(&[], Vec::as_slice)
     }
 
     /// A district's own findings (AGREEMENT-*, UPLOAD-MISSING, CONFIRM-*).
@@ -326,8 +352,16 @@ impl Evaluation {
     }
 
     /// What a student adds to its district's rules.
-    pub fn summary(&self, id: &StudentId) -> Option<&StudentSummary> {
-        self.students.get(&id_key(id)).map(|s| &s.summary)
+    pub fn summary(&self, id: &StudentId) -> Option<StudentSummary> {
+        let key = id_key(id);
+        let s = self.students.get(&key)?;
+        Some(StudentSummary {
+            module_years: YearSet {
+                mask: s.mask,
+                other: self.far_years.get(&key).cloned().unwrap_or_default(),
+            },
+            qualifying: s.qualifying,
+        })
     }
 }
 

@@ -244,18 +244,14 @@ impl Snapshot {
             .filter(move |c| &c.district == district)
     }
 
-    /// Every district code any record, upload or confirmation names
-    /// (students' districts included).
+    /// Every district code a district record, agreement, upload or
+    /// confirmation names (students' districts are not scanned here: the
+    /// engine learns those as it evaluates the students).
     pub fn district_codes(&self) -> BTreeSet<DistrictCode> {
         let mut all: BTreeSet<DistrictCode> = self.districts.keys().cloned().collect();
         all.extend(self.agreements.keys().cloned());
         all.extend(self.uploads.iter().map(|(d, _)| d.clone()));
         all.extend(self.confirmations.iter().map(|c| c.district.clone()));
-        all.extend(
-            self.students
-                .values()
-                .filter_map(|f| f.student.as_ref().map(Student::district)),
-        );
         all
     }
 }
