@@ -311,11 +311,13 @@ pub fn finding_id(
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
-    h.finalize()
-        .iter()
-        .take(6)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(12);
+    for b in h.finalize().iter().take(6) {
+        id.push(char::from(HEX[usize::from(b >> 4)]));
+        id.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    id
 }
 
 /// An acknowledgement of a warn finding (SPEC §1): who, when, why. Stored by
@@ -385,6 +387,10 @@ mod tests {
         };
         assert_eq!(a.id, finding_id(b.rule, &d, Some(&s), b.module, b.item));
         assert_eq!(a.id.len(), 12);
+        assert!(
+            a.id.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
         let round2 = finding_id(
             RuleId::SaBefore11,
             &d,

@@ -278,14 +278,19 @@ impl Evaluation {
             d.add(&summary);
         }
         let key = id_key(id);
-        self.students.insert(
-            key,
-            StudentState {
-                district: di,
-                qualifying: summary.qualifying,
-                mask: summary.module_years.mask,
-            },
-        );
+        let adds_nothing = summary == StudentSummary::default() && findings.is_empty();
+        // A student that adds nothing to its district and has no finding
+        // needs no state: removing it later changes no district either.
+        if !adds_nothing {
+            self.students.insert(
+                key,
+                StudentState {
+                    district: di,
+                    qualifying: summary.qualifying,
+                    mask: summary.module_years.mask,
+                },
+            );
+        }
         if !findings.is_empty() {
             self.findings.insert(key, findings);
         }
@@ -351,7 +356,7 @@ impl Evaluation {
             .any(|f| f.severity == FindingSeverity::Error)
     }
 
-    /// What a student adds to its district's rules.
+    /// What a student adds to its district's rules (`None` when nothing).
     pub fn summary(&self, id: &StudentId) -> Option<StudentSummary> {
         let key = id_key(id);
         let s = self.students.get(&key)?;
