@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::district_rules::{DISTRICT_RULES, DistrictCtx};
-use super::snapshot::{Snapshot, StudentFile, Touched};
+use super::snapshot::{Entry, Snapshot, StudentFile, Touched, id_key};
 use super::student_rules::{STUDENT_RULES, StudentCtx};
 use crate::domain::{
     Credentials, Date, DistrictCode, Finding, FindingSeverity, Progress, SchoolYear, StudentId,
@@ -40,13 +40,6 @@ impl Hasher for IdHasher {
 }
 
 type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
-
-/// A student ID (10 ASCII digits) as a number.
-fn id_key(id: &StudentId) -> u64 {
-    id.as_str()
-        .bytes()
-        .fold(0u64, |n, b| n * 10 + u64::from(b.wrapping_sub(b'0') % 10))
-}
 
 /// School years whose end year is `BASE + 1 ..= BASE + 64` go in a bitmask.
 const BASE: i16 = 2000;
@@ -200,8 +193,8 @@ impl Evaluation {
             districts: Vec::new(),
         };
         e.students.reserve(snap.student_count());
-        for (id, file) in snap.students() {
-            e.put_student(id, file);
+        for entry in snap.entries() {
+            e.put_student(entry);
         }
         for code in snap.district_codes() {
             e.intern(&code);
@@ -240,8 +233,8 @@ impl Evaluation {
                 self.findings.remove(&key);
                 dirty.insert(old.district);
             }
-            if let Some(file) = snap.student(id)
-                && let Some(district) = self.put_student(id, file)
+            if let Some(entry) = snap.entry(id)
+                && let Some(district) = self.put_student(entry)
             {
                 dirty.insert(district);
             }
@@ -264,10 +257,10 @@ impl Evaluation {
         i
     }
 
-    fn put_student(&mut self, id: &StudentId, file: &StudentFile) -> Option<u32> {
+    fn put_student(&mut self, entry: &Entry) -> Option<u32> {
+        let file = &entry.file;
         let student = file.student.as_ref()?;
-        // A school code begins with its district's code.
-        let code = student.school.as_str().get(..DistrictCode::LEN)?;
+        let code = std::str::from_utf8(&entry.district).ok()?;
         let di = match self.code_index.get(code) {
             Some(i) => *i,
             None => self.intern(&student.district()),
@@ -277,7 +270,7 @@ impl Evaluation {
         if let Some(d) = self.districts.get_mut(di as usize) {
             d.add(&summary);
         }
-        let key = id_key(id);
+        let key = entry.key;
         let adds_nothing = summary == StudentSummary::default() && findings.is_empty();
         // A student that adds nothing to its district and has no finding
         // needs no state: removing it later changes no district either.

@@ -66,12 +66,32 @@ impl Touched {
     }
 }
 
+/// A student's records with what the engine needs of its strings, copied
+/// inline when the snapshot is built: reading a heap-allocated ID or school
+/// code per student costs a cache miss each, most of a full pass otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Entry {
+    /// The ID as a number.
+    pub(super) key: u64,
+    /// The district code's bytes (from the school code).
+    pub(super) district: [u8; 3],
+    /// The records.
+    pub(super) file: StudentFile,
+}
+
+/// A student ID (10 ASCII digits) as a number.
+pub(super) fn id_key(id: &StudentId) -> u64 {
+    id.as_str()
+        .bytes()
+        .fold(0u64, |n, b| n * 10 + u64::from(b.wrapping_sub(b'0') % 10))
+}
+
 /// The stored records the rules read, plus uploads and confirmations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
     districts: BTreeMap<DistrictCode, District>,
     agreements: BTreeMap<DistrictCode, BTreeMap<SchoolYear, Agreement>>,
-    students: HashMap<StudentId, StudentFile>,
+    students: HashMap<StudentId, Entry>,
     uploads: HashSet<(DistrictCode, Term)>,
     confirmations: Vec<Confirmation>,
 }
@@ -161,11 +181,33 @@ impl Snapshot {
     }
 
     fn file(&mut self, id: &StudentId, change: impl FnOnce(&mut StudentFile)) {
-        let f = self.students.entry(id.clone()).or_default();
-        change(f);
-        if f.is_empty() {
+        let e = self.students.entry(id.clone()).or_insert_with(|| Entry {
+            key: id_key(id),
+            ..Entry::default()
+        });
+        change(&mut e.file);
+        if let Some(code) = e
+            .file
+            .student
+            .as_ref()
+            .map(|s| s.school.as_str().as_bytes())
+            && let Some(d) = code.get(..3).and_then(|d| <[u8; 3]>::try_from(d).ok())
+        {
+            e.district = d;
+        }
+        if e.file.is_empty() {
             self.students.remove(id);
         }
+    }
+
+    /// Every student's entry (any order).
+    pub(super) fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.students.values()
+    }
+
+    /// One student's entry.
+    pub(super) fn entry(&self, id: &StudentId) -> Option<&Entry> {
+        self.students.get(id)
     }
 
     /// Adds a stored record.
@@ -216,7 +258,7 @@ impl Snapshot {
 
     /// One student's records.
     pub fn student(&self, id: &StudentId) -> Option<&StudentFile> {
-        self.students.get(id)
+        self.students.get(id).map(|e| &e.file)
     }
 
     /// How many student IDs have records.
@@ -226,7 +268,7 @@ impl Snapshot {
 
     /// Every student's records (any order).
     pub fn students(&self) -> impl Iterator<Item = (&StudentId, &StudentFile)> {
-        self.students.iter()
+        self.students.iter().map(|(id, e)| (id, &e.file))
     }
 
     /// Whether a district has a committed completions upload for a term.
