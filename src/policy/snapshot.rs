@@ -34,8 +34,10 @@ impl StudentFile {
     }
 }
 
-/// A semester confirmation as CONFIRM-STALE sees it: the hash confirmed and
-/// the hash of the same district and term's report computed now.
+/// A current (not withdrawn) semester confirmation as CONFIRM-PENDING and
+/// CONFIRM-STALE see it: the hash confirmed and the hash of the same
+/// district and term's report computed now (the report builder computes it;
+/// until confirmations exist the CLI passes none).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirmation {
     /// The district.
