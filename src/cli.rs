@@ -3,6 +3,7 @@
 //! [`exit_code`].
 
 mod args;
+mod check;
 mod context;
 mod demo;
 mod import;
@@ -13,6 +14,7 @@ mod tui_source;
 mod uploads;
 
 pub use args::{Cli, Command};
+pub use check::load_snapshot;
 pub use context::Context;
 pub use import::{Staged, stage};
 
@@ -49,6 +51,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Import(a) => import::run(&ctx, a),
         Command::Uploads(a) => uploads::run(&ctx, a),
         Command::Template(a) => template::run(&ctx, a),
+        Command::Check(a) => check::run_check(&ctx, a),
+        Command::Ack(a) => check::run_ack(&ctx, a),
         Command::Export(a) => transfer_io::export(&ctx, a),
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),

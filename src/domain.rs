@@ -3,11 +3,15 @@
 //! "today" is always passed in.
 
 pub mod calendar;
+pub mod finding;
 pub mod ids;
+pub mod progress;
 pub mod records;
 pub mod upload;
 
 pub use calendar::{Date, SchoolYear, Season, Term};
+pub use finding::{Ack, Finding, FindingModule, FindingSeverity, Item, RuleId, finding_id};
 pub use ids::{DistrictCode, SchoolCode, StudentId};
+pub use progress::{Credentials, Module, Progress, Standing};
 pub use records::*;
 pub use upload::*;

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod domain;
 pub mod generate;
 pub mod import;
+pub mod policy;
 pub mod report;
 pub mod search;
 pub mod store;

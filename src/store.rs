@@ -9,6 +9,7 @@
 //! `open` rolls an interrupted apply back from those events, so a change set
 //! lands all or nothing even across SIGKILL.
 
+mod acks;
 mod apply;
 mod batches;
 mod codec;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use super::Status;
-use crate::domain::{BatchKind, Date, Term};
+use crate::domain::{BatchKind, Date, DistrictCode, FindingSeverity, RuleId, Term};
 
 /// mecred — the operator console for the Louisiana Jump Start
 /// Micro-Enterprise Credential. Without a subcommand it opens the terminal UI.
@@ -42,6 +42,10 @@ pub enum Command {
     Uploads(UploadsCommand),
     /// Write a district's completion template, pre-filled with its roster.
     Template(TemplateArgs),
+    /// List the policy findings (SPEC §3) of the whole database on today's date.
+    Check(CheckArgs),
+    /// Acknowledge a warn finding with a reason.
+    Ack(AckArgs),
     /// Write a full, lossless JSON-lines dump of the database.
     Export(ExportArgs),
     /// Rebuild an empty database from an export.
@@ -112,14 +116,66 @@ pub enum UploadsCommand {
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
     /// The district code.
-    #[arg(long)]
-    pub district: String,
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: DistrictCode,
     /// The term the grades are for (default: the term containing today).
     #[arg(long, value_name = "TERM")]
     pub term: Option<Term>,
     /// The .xlsx to write (default: completions-<district>-<term>.xlsx).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `mecred check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only this district's findings.
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: Option<DistrictCode>,
+    /// Only this rule's findings (e.g. SA-BEFORE-11).
+    #[arg(long, value_name = "R")]
+    pub rule: Option<RuleId>,
+    /// Only findings of this severity.
+    #[arg(long, value_parser = ["error", "warn"], value_name = "error|warn")]
+    severity: Option<String>,
+    /// Exit 1 when an unacknowledged finding of this severity or worse is listed.
+    #[arg(long, value_parser = ["error", "warn"], value_name = "error|warn")]
+    fail_on: Option<String>,
+}
+
+impl CheckArgs {
+    /// `--severity`.
+    pub fn severity(&self) -> Option<FindingSeverity> {
+        self.severity.as_deref().and_then(|s| s.parse().ok())
+    }
+
+    /// `--fail-on`.
+    pub fn fail_on(&self) -> Option<FindingSeverity> {
+        self.fail_on.as_deref().and_then(|s| s.parse().ok())
+    }
+}
+
+/// A district code as typed: digits are zero-padded to 3, letters
+/// upper-cased (`17` is `017`).
+pub fn parse_district(s: &str) -> Result<DistrictCode, String> {
+    let t = s.trim();
+    let text = if !t.is_empty() && t.len() < 3 && t.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{t:0>3}")
+    } else {
+        t.to_ascii_uppercase()
+    };
+    DistrictCode::parse(&text)
+        .ok_or_else(|| format!("{s:?} is not a district code (e.g. 017, W3B)"))
+}
+
+/// `mecred ack`.
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    /// The finding's id (from `mecred check`).
+    pub finding: String,
+    /// Why it is acknowledged (e.g. "upload promised by phone for Dec 10").
+    #[arg(long)]
+    pub reason: String,
 }
 
 /// `mecred export`.

@@ -6,17 +6,12 @@ use anyhow::Context as _;
 
 use super::args::TemplateArgs;
 use super::{Context, Refused, Status};
-use crate::domain::{DistrictCode, Record, RecordKey, Term};
+use crate::domain::{Record, RecordKey, Term};
 use crate::report::template::{Roster, write};
 
 /// Writes the district's pre-filled completion template.
 pub fn run(ctx: &Context, a: TemplateArgs) -> anyhow::Result<Status> {
-    let code = DistrictCode::parse(&a.district.to_uppercase()).ok_or_else(|| {
-        Refused(format!(
-            "{:?} is not a district code (3 characters)",
-            a.district
-        ))
-    })?;
+    let code = a.district;
     let store = ctx.open_store()?;
     let Some(Record::District(district)) = store.get(&RecordKey::District(code.clone()))? else {
         return Err(Refused(format!("district {code} is not stored")).into());

@@ -1,6 +1,7 @@
 //! `export` / `restore` (SPEC §5): a lossless JSON-lines dump. The first line
 //! is the header; then records by kind and key, batches by id (with their
-//! staged rows and row results), events by seq. Only stored content goes in
+//! staged rows and row results), events by seq, acknowledgements by finding
+//! id. Only stored content goes in
 //! (no export timestamp), so export → restore → export is byte-identical;
 //! the next batch id and event seq follow from the last batch and event.
 
@@ -13,8 +14,8 @@ use super::apply::index_moves;
 use super::codec::{BatchRec, Phase, Rec, encode, encode_event, encode_record};
 use super::{CHUNK, Event, EventAction, Result, SCHEMA, SledResult, Store, StoreError, keys};
 use crate::domain::{
-    Agreement, Batch, BatchState, Certificate, District, DistrictCode, DistrictKind, ExamAttempt,
-    Record, RecordKey, RowResult, School, StagedRow, StatewideAttempt, Student, Write,
+    Ack, Agreement, Batch, BatchState, Certificate, District, DistrictCode, DistrictKind,
+    ExamAttempt, Record, RecordKey, RowResult, School, StagedRow, StatewideAttempt, Student, Write,
 };
 
 /// One line of the dump.
@@ -31,6 +32,7 @@ enum Line {
     Certificate(Certificate),
     Batch(Box<BatchLine>),
     Event(EventLine),
+    Ack(Ack),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -176,6 +178,9 @@ impl Store {
             let (k, v) = kv.db(self)?;
             emit(out, &Line::Event(self.decode_event(&k, &v)?.into()))?;
         }
+        for ack in self.acks()? {
+            emit(out, &Line::Ack(ack))?;
+        }
         out.flush().map_err(write_error)
     }
 
@@ -232,6 +237,7 @@ impl Store {
                 (_, Line::Header(_)) => return Err(bad(n, "a second header")),
                 (_, Line::Batch(b)) => self.restore_batch(&mut pending, n, *b)?,
                 (_, Line::Event(e)) => self.restore_event(&mut pending, n, &Event::from(e))?,
+                (_, Line::Ack(a)) => self.restore_ack(&mut pending, n, &a)?,
                 (_, record) => self.restore_record(&mut pending, n, record)?,
             }
         }
@@ -255,7 +261,7 @@ impl Store {
             Line::Exam(x) => Record::Exam(x),
             Line::Statewide(x) => Record::Statewide(x),
             Line::Certificate(x) => Record::Certificate(x),
-            Line::Header(_) | Line::Batch(_) | Line::Event(_) => return Ok(()),
+            Line::Header(_) | Line::Batch(_) | Line::Event(_) | Line::Ack(_) => return Ok(()),
         };
         let k = keys::record(&record.key());
         self.claim(p, n, &k, &record.key().to_string())?;
@@ -312,6 +318,18 @@ impl Store {
             }
         }
         p.sled.insert(k, encode_event(e)?);
+        self.maybe_apply(p)
+    }
+
+    fn restore_ack(&self, p: &mut Pending, n: usize, a: &Ack) -> Result<()> {
+        let k = keys::ack(&a.finding);
+        self.claim(
+            p,
+            n,
+            &k,
+            &format!("the acknowledgement of finding {}", a.finding),
+        )?;
+        p.sled.insert(k, encode(a)?);
         self.maybe_apply(p)
     }
 

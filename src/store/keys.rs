@@ -34,6 +34,8 @@ pub const RESULT: u8 = 0x22;
 pub const EVENT: u8 = 0x30;
 /// Index: record key ++ seq → batch id of the event.
 pub const BY_RECORD: u8 = 0x31;
+/// Acknowledgement by finding id.
+pub const ACK: u8 = 0x40;
 
 /// The record kinds, in export order.
 pub const RECORD_TAGS: [u8; 7] = [
@@ -194,6 +196,11 @@ pub fn by_record(record_key: &[u8], seq: u64) -> Vec<u8> {
 pub fn by_record_seq(key: &[u8]) -> Option<u64> {
     let b: [u8; 8] = key.get(key.len().checked_sub(8)?..)?.try_into().ok()?;
     Some(u64::from_be_bytes(b))
+}
+
+/// An acknowledgement: its finding id.
+pub fn ack(finding: &str) -> Vec<u8> {
+    prefix(ACK, finding)
 }
 
 /// The smallest key after every key starting with `prefix`, for ranges.
