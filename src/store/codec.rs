@@ -135,7 +135,9 @@ impl Store {
 
     /// Decodes an event.
     pub(super) fn decode_event(&self, key: &[u8], bytes: &[u8]) -> Result<Event> {
-        let e: StoredEvent = self.decode(key, bytes)?;
+        let plain =
+            unpack(bytes).ok_or_else(|| self.damaged("an event that does not decompress"))?;
+        let e: StoredEvent = self.decode(key, &plain)?;
         let mut writes = Vec::with_capacity(e.writes.len());
         for w in e.writes {
             let before: Option<Record> = w.before.map(Record::from);
@@ -213,7 +215,27 @@ struct StoredEventRef<'a> {
     writes: Vec<StoredWriteRef<'a>>,
 }
 
-/// An event's stored value (the same bytes as [`StoredEvent`]).
+/// The largest event a stored value may claim to inflate to.
+const MAX_EVENT_BYTES: usize = 64 << 20;
+
+/// LZ4 with a little-endian length prefix: a thousand-write event holds the
+/// same field names and codes over and over, and sled's cost grows with the
+/// bytes it writes.
+fn pack(plain: &[u8]) -> Vec<u8> {
+    lz4_flex::block::compress_prepend_size(plain)
+}
+
+/// The inverse of [`pack`]; `None` for a damaged value (never a huge
+/// allocation on a lying length).
+fn unpack(packed: &[u8]) -> Option<Vec<u8>> {
+    let len = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
+    if len > MAX_EVENT_BYTES {
+        return None;
+    }
+    lz4_flex::block::decompress(packed.get(4..)?, len).ok()
+}
+
+/// An event's stored value: [`StoredEvent`]'s postcard bytes, packed.
 pub fn encode_event(e: &Event) -> Result<Vec<u8>> {
     let stored = StoredEventRef {
         seq: e.seq,
@@ -230,7 +252,7 @@ pub fn encode_event(e: &Event) -> Result<Vec<u8>> {
             })
             .collect(),
     };
-    encode(&stored)
+    Ok(pack(&encode(&stored)?))
 }
 
 #[cfg(test)]
@@ -261,7 +283,12 @@ mod tests {
             ],
         };
         let bytes = encode_event(&e).unwrap();
-        let mut back: StoredEvent = postcard::from_bytes(&bytes).unwrap();
+        let mut back: StoredEvent = postcard::from_bytes(&unpack(&bytes).unwrap()).unwrap();
+        assert!(
+            unpack(&[0xFF, 0xFF, 0xFF, 0x7F, 1, 2]).is_none(),
+            "a lying length is refused"
+        );
+        assert!(unpack(&[1]).is_none());
         assert_eq!(
             (back.seq, back.batch, back.at.as_str(), back.actor.as_str()),
             (7, 3, e.at.as_str(), "t")
