@@ -295,6 +295,27 @@ pub struct RowResult {
     pub problems: Vec<Problem>,
 }
 
+/// The completion template's columns (SPEC §2), in order.
+pub const COMPLETION_COLUMNS: [&str; 17] = [
+    "District Code",
+    "School Code",
+    "School Name",
+    "Student ID",
+    "Last Name",
+    "First Name",
+    "Grade",
+    "Self-Assessment Round 1",
+    "Self-Assessment Round 2",
+    "Self-Assessment Instrument",
+    "Self-Assessment Presentation",
+    "Mentor Checklist",
+    "Credit Applications",
+    "Company Registration",
+    "Micro-Enterprise Pathway",
+    "Complementary Credentials",
+    "Notes",
+];
+
 /// An optional cell: blank (no information), `CLEAR`, or a value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field<T> {

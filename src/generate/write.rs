@@ -11,25 +11,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use super::day::Day;
 
 /// The completion template's columns (SPEC §2), in order.
-pub const COMPLETION_HEADER: [&str; 17] = [
-    "District Code",
-    "School Code",
-    "School Name",
-    "Student ID",
-    "Last Name",
-    "First Name",
-    "Grade",
-    "Self-Assessment Round 1",
-    "Self-Assessment Round 2",
-    "Self-Assessment Instrument",
-    "Self-Assessment Presentation",
-    "Mentor Checklist",
-    "Credit Applications",
-    "Company Registration",
-    "Micro-Enterprise Pathway",
-    "Complementary Credentials",
-    "Notes",
-];
+pub const COMPLETION_HEADER: [&str; 17] = crate::domain::COMPLETION_COLUMNS;
 
 /// districts.csv columns.
 pub const DISTRICTS_HEADER: [&str; 7] = [

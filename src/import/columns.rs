@@ -254,6 +254,15 @@ mod tests {
     }
 
     #[test]
+    fn completion_columns_are_the_template_columns() {
+        let names: Vec<&str> = columns(BatchKind::Completions)
+            .iter()
+            .map(|c| c.0.name())
+            .collect();
+        assert_eq!(names, crate::domain::COMPLETION_COLUMNS);
+    }
+
+    #[test]
     fn column_letters() {
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(7), "H");

@@ -359,10 +359,10 @@ impl RowCtx<'_, '_> {
             return Ok(());
         }
         let key = RecordKey::Exam(e.student.clone(), e.date);
-        let stored = match self.view.get(&key)? {
-            Some(Record::Exam(x)) => Some(x),
+        let stored = self.view.get(&key)?.and_then(|r| match r {
+            Record::Exam(x) => Some(x),
             _ => None,
-        };
+        });
         let after = ExamAttempt {
             student: e.student.clone(),
             date: e.date,
@@ -437,10 +437,10 @@ impl RowCtx<'_, '_> {
         );
         let a = &row.agreement;
         let key = RecordKey::Agreement(a.district.clone(), a.year);
-        let stored_a = match self.view.get(&key)? {
-            Some(Record::Agreement(x)) => Some(x),
+        let stored_a = self.view.get(&key)?.and_then(|r| match r {
+            Record::Agreement(x) => Some(x),
             _ => None,
-        };
+        });
         let ba = stored_a.as_ref();
         self.is_new = ba.is_none();
         if ba.is_none() {
@@ -465,10 +465,10 @@ impl RowCtx<'_, '_> {
             return Ok(());
         }
         let key = RecordKey::Statewide(s.student.clone(), s.credential, s.attempted);
-        let stored = match self.view.get(&key)? {
-            Some(Record::Statewide(x)) => Some(x),
+        let stored = self.view.get(&key)?.and_then(|r| match r {
+            Record::Statewide(x) => Some(x),
             _ => None,
-        };
+        });
         let after = StatewideAttempt {
             student: s.student.clone(),
             credential: s.credential,
@@ -498,10 +498,10 @@ impl RowCtx<'_, '_> {
             return Ok(());
         }
         let key = RecordKey::Certificate(c.student.clone(), c.credential);
-        let stored = match self.view.get(&key)? {
-            Some(Record::Certificate(x)) => Some(x),
+        let stored = self.view.get(&key)?.and_then(|r| match r {
+            Record::Certificate(x) => Some(x),
             _ => None,
-        };
+        });
         let b = stored.as_ref();
         self.is_new = b.is_none();
         if b.is_none() {

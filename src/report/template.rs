@@ -17,25 +17,7 @@ use crate::domain::calendar::grade_on;
 use crate::domain::{Date, District, School, SchoolCode, Student, Term};
 
 /// The template's columns, in order (SPEC §2).
-pub const COLUMNS: [&str; 17] = [
-    "District Code",
-    "School Code",
-    "School Name",
-    "Student ID",
-    "Last Name",
-    "First Name",
-    "Grade",
-    "Self-Assessment Round 1",
-    "Self-Assessment Round 2",
-    "Self-Assessment Instrument",
-    "Self-Assessment Presentation",
-    "Mentor Checklist",
-    "Credit Applications",
-    "Company Registration",
-    "Micro-Enterprise Pathway",
-    "Complementary Credentials",
-    "Notes",
-];
+pub const COLUMNS: [&str; 17] = crate::domain::COMPLETION_COLUMNS;
 
 const INSTRUCTIONS: &[(&str, &str)] = &[
     (
