@@ -54,7 +54,10 @@ impl View<'_> {
     fn put(&mut self, record: Record) -> Result<(), LookupError> {
         let key = record.key();
         if !self.pending.contains_key(&key) {
-            self.stored(&key)?;
+            if !self.before.contains_key(&key) {
+                let stored = self.store.get(&key)?;
+                self.before.insert(key.clone(), stored);
+            }
             self.order.push(key.clone());
         }
         self.pending.insert(key, record);
