@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod live;
 pub mod progress;
 pub mod rows;
 pub mod runtime;
@@ -47,6 +48,8 @@ pub struct TuiOptions {
     pub keymap: String,
     /// How the status line names the database.
     pub db_label: String,
+    /// Who acknowledgements are recorded as (the OS user).
+    pub actor: String,
 }
 
 /// Draws the whole UI. Pure: reads `state` (and its theme) only.

@@ -349,6 +349,7 @@ fn real_terminal() {
         read_only: false,
         keymap: "default".into(),
         db_label: "demo.db".into(),
+        actor: "tester".into(),
     };
     super::run(std::sync::Arc::new(fixture::source()), &opts).unwrap();
 }
@@ -394,6 +395,7 @@ fn real_terminal_panic() {
         read_only: false,
         keymap: "default".into(),
         db_label: "demo.db".into(),
+        actor: "tester".into(),
     };
     let _ = super::run(std::sync::Arc::new(Exploding), &opts);
 }
