@@ -79,9 +79,7 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Students { school, list }) => {
             screens::list::students(school, list, state.today, theme, frame, body)
         }
-        Some(Screen::Detail(view)) => {
-            screens::detail::render(view, state.today, theme, frame, body)
-        }
+        Some(Screen::Detail(view)) => screens::detail::render(view, state, frame, body),
         Some(Screen::Dashboard { scroll }) => {
             screens::dashboard::render(state, *scroll, frame, body)
         }
@@ -90,6 +88,7 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Batch(view)) => screens::uploads::batch(view, theme, frame, body),
         Some(Screen::Audit(list)) => screens::audit::list(list, theme, frame, body),
         Some(Screen::Event(view)) => screens::audit::event(view, theme, frame, body),
+        Some(Screen::Findings(view)) => screens::findings::render(view, theme, frame, body),
         None => {}
     }
     if let Some(scroll) = state.help {
@@ -118,6 +117,7 @@ fn breadcrumb(state: &App) -> Line<'static> {
             Screen::Batch(b) => format!("batch {}", b.batch.id),
             Screen::Audit(_) => "Audit log".to_string(),
             Screen::Event(e) => format!("event {}", e.summary.seq),
+            Screen::Findings(_) => "Findings".to_string(),
         };
         parts.push(Span::raw(format!(" › {part}")));
     }
@@ -162,5 +162,6 @@ pub fn bench_grid(app: &mut App, n: usize) {
         }),
         list,
         findings: Default::default(),
+        marked: Default::default(),
     }));
 }

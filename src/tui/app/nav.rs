@@ -23,6 +23,7 @@ impl App {
             Screen::Grid(g) => Some(&mut g.list),
             Screen::Uploads(l) => Some(l),
             Screen::Audit(l) => Some(l),
+            Screen::Findings(v) => Some(&mut v.list),
             _ => None,
         }
     }
@@ -164,6 +165,7 @@ impl App {
             scope: scope.clone(),
             list: ListView::loading(),
             findings: Default::default(),
+            marked: Default::default(),
         });
         self.push(grid, Request::Grid(scope))
     }
