@@ -75,7 +75,7 @@ pub enum Msg {
     /// The input thread stopped: reading the terminal failed.
     InputFailed(String),
     /// A finished read or search step.
-    Loaded(Loaded),
+    Loaded(Box<Loaded>),
     /// The full evaluation from the worker.
     Policy(Result<Box<Policy>, String>),
     /// A change set was committed in this process: these writes.
@@ -250,7 +250,7 @@ impl Workers {
                     Effect::Load(req) => {
                         let (src, tx) = (Arc::clone(&self.source), self.results.clone());
                         thread::spawn(move || {
-                            let _ = tx.send(Msg::Loaded(load(&*src, req)));
+                            let _ = tx.send(Msg::Loaded(Box::new(load(&*src, req))));
                         });
                     }
                     Effect::Evaluate => {
@@ -284,7 +284,7 @@ impl Workers {
 fn search_worker(jobs: &Receiver<SearchJob>, results: &Sender<Msg>) {
     while let Ok(mut job) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
-            if results.send(Msg::Loaded(Loaded::Stale)).is_err() {
+            if results.send(Msg::Loaded(Box::new(Loaded::Stale))).is_err() {
                 return;
             }
             job = newer;
@@ -294,7 +294,7 @@ fn search_worker(jobs: &Receiver<SearchJob>, results: &Sender<Msg>) {
             query: job.job.query,
             hits,
         };
-        if results.send(Msg::Loaded(msg)).is_err() {
+        if results.send(Msg::Loaded(Box::new(msg))).is_err() {
             return;
         }
     }
@@ -324,7 +324,7 @@ pub fn handle_msg(app: &mut App, host: &mut Host, msg: Msg) -> anyhow::Result<Ve
     Ok(match msg {
         Msg::Term(ev) => handle_event(app, &ev),
         Msg::InputFailed(e) => anyhow::bail!("cannot read the terminal: {e}"),
-        Msg::Loaded(done) => app.loaded(done),
+        Msg::Loaded(done) => app.loaded(*done),
         Msg::Policy(r) => host.policy_loaded(app, r),
         Msg::Committed(writes) => host.committed(app, writes),
     })
