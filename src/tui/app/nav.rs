@@ -191,6 +191,10 @@ impl App {
 
     /// A printable key for the focused input.
     pub(super) fn type_char(&mut self, c: char) -> Vec<Effect> {
+        if let Some(p) = self.prompt.as_mut() {
+            p.reason.push(c);
+            return Vec::new();
+        }
         if let Some(f) = self.finder.as_mut() {
             f.query.push(c);
             return self.finder_query();
