@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod live;
 pub mod progress;
 pub mod rows;
 pub mod runtime;
@@ -47,6 +48,8 @@ pub struct TuiOptions {
     pub keymap: String,
     /// How the status line names the database.
     pub db_label: String,
+    /// Who acknowledgements are recorded as (the OS user).
+    pub actor: String,
 }
 
 /// Draws the whole UI. Pure: reads `state` (and its theme) only.
@@ -76,9 +79,7 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Students { school, list }) => {
             screens::list::students(school, list, state.today, theme, frame, body)
         }
-        Some(Screen::Detail(view)) => {
-            screens::detail::render(view, state.today, theme, frame, body)
-        }
+        Some(Screen::Detail(view)) => screens::detail::render(view, state, frame, body),
         Some(Screen::Dashboard { scroll }) => {
             screens::dashboard::render(state, *scroll, frame, body)
         }
@@ -87,6 +88,7 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Batch(view)) => screens::uploads::batch(view, theme, frame, body),
         Some(Screen::Audit(list)) => screens::audit::list(list, theme, frame, body),
         Some(Screen::Event(view)) => screens::audit::event(view, theme, frame, body),
+        Some(Screen::Findings(view)) => screens::findings::render(view, theme, frame, body),
         None => {}
     }
     if let Some(scroll) = state.help {
@@ -115,6 +117,7 @@ fn breadcrumb(state: &App) -> Line<'static> {
             Screen::Batch(b) => format!("batch {}", b.batch.id),
             Screen::Audit(_) => "Audit log".to_string(),
             Screen::Event(e) => format!("event {}", e.summary.seq),
+            Screen::Findings(_) => "Findings".to_string(),
         };
         parts.push(Span::raw(format!(" › {part}")));
     }
@@ -159,5 +162,6 @@ pub fn bench_grid(app: &mut App, n: usize) {
         }),
         list,
         findings: Default::default(),
+        marked: Default::default(),
     }));
 }

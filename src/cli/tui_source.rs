@@ -4,14 +4,15 @@ use super::Context;
 use std::sync::Arc;
 
 use crate::domain::{
-    Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode, Student,
-    StudentId,
+    Ack, Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode,
+    Student, StudentId,
 };
+use crate::policy::Snapshot;
 use crate::store::Store;
 use crate::tui::source::{Event, EventSummary};
 use crate::tui::{Source, TuiOptions};
 
-/// The store behind an `Arc`, so worker threads can read it.
+/// The store as a [`Source`] (behind an `Arc`, so worker threads can read it).
 struct StoreSource(Store);
 
 impl Source for StoreSource {
@@ -62,6 +63,15 @@ impl Source for StoreSource {
     fn events_for(&self, key: &RecordKey) -> anyhow::Result<Vec<Event>> {
         Ok(self.0.events_for(key)?)
     }
+    fn snapshot(&self) -> anyhow::Result<Snapshot> {
+        super::load_snapshot(&self.0)
+    }
+    fn acks(&self) -> anyhow::Result<Vec<Ack>> {
+        Ok(self.0.acks()?)
+    }
+    fn acknowledge(&self, ack: &Ack) -> anyhow::Result<()> {
+        Ok(self.0.put_ack(ack)?)
+    }
 }
 
 /// Opens the terminal UI on `store`.
@@ -71,6 +81,7 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
         read_only: ctx.read_only,
         keymap: ctx.keymap.clone(),
         db_label: store.path().display().to_string(),
+        actor: ctx.actor.clone(),
     };
     crate::tui::run(Arc::new(StoreSource(store.clone())), &opts)
 }

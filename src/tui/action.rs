@@ -47,12 +47,36 @@ pub enum Action {
     Audit,
     /// Delete the last character typed.
     DeleteChar,
+    /// Show every finding.
+    Findings,
+    /// Open the next finding's record.
+    NextFinding,
+    /// Open the previous finding's record.
+    PreviousFinding,
+    /// Acknowledge the selected warn finding, with a reason.
+    Acknowledge,
+    /// Group the findings by rule or by district.
+    GroupFindings,
+    /// Show only errors, only warnings, or both.
+    CycleSeverity,
+    /// Show one rule's findings, the next rule's, or all.
+    CycleRule,
+    /// Show one district's findings, the next district's, or all.
+    CycleDistrict,
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 28] = [
         Action::Open,
+        Action::Findings,
+        Action::NextFinding,
+        Action::PreviousFinding,
+        Action::Acknowledge,
+        Action::GroupFindings,
+        Action::CycleSeverity,
+        Action::CycleRule,
+        Action::CycleDistrict,
         Action::Back,
         Action::Filter,
         Action::Jump,
@@ -97,6 +121,14 @@ impl Action {
             Action::Uploads => "uploads",
             Action::Audit => "audit",
             Action::DeleteChar => "delete_char",
+            Action::Findings => "findings",
+            Action::NextFinding => "next_finding",
+            Action::PreviousFinding => "previous_finding",
+            Action::Acknowledge => "acknowledge",
+            Action::GroupFindings => "group_findings",
+            Action::CycleSeverity => "cycle_severity",
+            Action::CycleRule => "cycle_rule",
+            Action::CycleDistrict => "cycle_district",
         }
     }
 
@@ -123,6 +155,14 @@ impl Action {
             Action::Uploads => "show the upload batches",
             Action::Audit => "show the audit log",
             Action::DeleteChar => "delete the last character",
+            Action::Findings => "show all findings",
+            Action::NextFinding => "open the next finding's record",
+            Action::PreviousFinding => "open the previous finding's record",
+            Action::Acknowledge => "acknowledge this warn finding (with a reason)",
+            Action::GroupFindings => "group findings by rule ↔ by district",
+            Action::CycleSeverity => "filter: errors, warnings, or all",
+            Action::CycleRule => "filter: the next rule, or all",
+            Action::CycleDistrict => "filter: the next district, or all",
         }
     }
 

@@ -3,6 +3,7 @@
 //! thread with [`Effect::Search`]; the runtime runs them and hands the
 //! result back to [`App::loaded`].
 
+pub mod findings;
 pub mod lists;
 mod loaded;
 mod nav;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 
 use super::action::Action;
 use super::keymap::{Chord, Context, Key, Keymap, Resolved};
+use super::live::Findings;
 use super::progress::{Dashboard, Module, Progress};
 use super::source::{Event, EventSummary};
 use super::theme::Theme;
@@ -22,6 +24,7 @@ use crate::domain::{
 use crate::search::narrow::Job;
 use crate::search::{Hit, Index, Narrowing};
 
+pub use findings::{AckPrompt, FindingsView};
 pub use lists::{ListItem, ListView};
 
 /// Something still loading, loaded, or failed (with the error as text).
@@ -88,6 +91,8 @@ pub struct GridView {
     /// severity's style *and* with a symbol (`!` error, `~` warning). Empty
     /// until findings exist.
     pub findings: HashMap<(StudentId, Module), Severity>,
+    /// Rows with any finding (worst severity), marked before the name.
+    pub marked: HashMap<StudentId, Severity>,
 }
 
 /// One batch's row-level triage.
@@ -148,6 +153,8 @@ pub enum Screen {
     Audit(ListView<EventSummary>),
     /// One event's writes.
     Event(EventView),
+    /// Every finding, grouped and filtered.
+    Findings(FindingsView),
 }
 
 impl Screen {
@@ -157,6 +164,7 @@ impl Screen {
             Screen::Detail(_) | Screen::Dashboard { .. } | Screen::Batch(_) | Screen::Event(_) => {
                 Context::Detail
             }
+            Screen::Findings(_) => Context::Findings,
             _ => Context::List,
         }
     }
@@ -228,6 +236,16 @@ pub enum Effect {
     Redraw,
     /// Leave the TUI.
     Quit,
+    /// Read and evaluate everything (a worker), then [`Loaded::Findings`].
+    Evaluate,
+    /// Store an acknowledgement of the warn finding `finding`, then
+    /// [`Loaded::Findings`] and [`Loaded::Message`].
+    Acknowledge {
+        /// The finding's id.
+        finding: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// The names and the counts read once at start.
@@ -271,6 +289,10 @@ pub enum Loaded {
     },
     /// A search job dropped because a newer one came.
     Stale,
+    /// The findings, after a full evaluation or a change.
+    Findings(Result<Arc<Findings>, String>),
+    /// A line for the status bar (`true`: an alert).
+    Message(String, bool),
 }
 
 /// The whole TUI state.
@@ -302,6 +324,16 @@ pub struct App {
     pub size: (u16, u16),
     /// Set by `quit`.
     pub should_quit: bool,
+    /// Every finding, evaluated in the background at start and after
+    /// every change.
+    pub findings: Loadable<Arc<Findings>>,
+    /// The finding `next_finding` steps from (and the detail's `acknowledge`
+    /// acts on), by id.
+    pub cursor: Option<String>,
+    /// The acknowledgement reason being typed.
+    pub prompt: Option<AckPrompt>,
+    /// The status bar's message (`true`: an alert), until the next key.
+    pub message: Option<(String, bool)>,
 }
 
 /// The finder's scoring steps over more candidates than this go to the
@@ -325,6 +357,10 @@ impl App {
             pending: Vec::new(),
             size: (80, 24),
             should_quit: false,
+            findings: Loadable::Loading,
+            cursor: None,
+            prompt: None,
+            message: None,
         }
     }
 
@@ -334,6 +370,7 @@ impl App {
         vec![
             Effect::Load(Request::Districts),
             Effect::Load(Request::Overview),
+            Effect::Evaluate,
         ]
     }
 
@@ -344,7 +381,9 @@ impl App {
 
     /// A text input has the keys: the finder, or a list's filter being typed.
     pub fn is_typing(&self) -> bool {
-        self.finder.is_some() || self.help.is_none() && self.top_list_editing()
+        self.finder.is_some()
+            || self.prompt.is_some()
+            || self.help.is_none() && self.top_list_editing()
     }
 
     fn top_list_editing(&self) -> bool {
@@ -355,6 +394,7 @@ impl App {
             Some(Screen::Grid(g)) => g.list.is_editing(),
             Some(Screen::Uploads(l)) => l.is_editing(),
             Some(Screen::Audit(l)) => l.is_editing(),
+            Some(Screen::Findings(f)) => f.list.is_editing(),
             _ => false,
         }
     }
@@ -371,6 +411,9 @@ impl App {
         }
         if let Some(s) = self.screen() {
             v.push(s.context());
+            if s.context() == Context::Findings {
+                v.push(Context::List);
+            }
         }
         v.push(Context::Global);
         v
@@ -379,6 +422,9 @@ impl App {
     /// The contexts of the screen under any overlay (what help lists).
     pub fn screen_contexts(&self) -> Vec<Context> {
         let mut v: Vec<Context> = self.screen().map(Screen::context).into_iter().collect();
+        if v.first() == Some(&Context::Findings) {
+            v.push(Context::List);
+        }
         v.push(Context::Global);
         v
     }
@@ -396,6 +442,7 @@ impl App {
     /// A key press: resolved through the keymap (with any pending prefix);
     /// an unbound printable key goes to a focused text input.
     pub fn key(&mut self, chord: Chord) -> Vec<Effect> {
+        self.message = None;
         let mut seq = std::mem::take(&mut self.pending);
         seq.push(chord);
         match self.keymap.resolve(&self.contexts(), &seq) {
@@ -421,8 +468,19 @@ impl App {
             Action::Redraw => return vec![Effect::Redraw],
             _ => {}
         }
+        if self.finder.is_none()
+            && self.prompt.is_none()
+            && !(self.help.is_none() && self.top_list_editing())
+            && let Some(effects) = self.findings_action(action)
+        {
+            self.help = None;
+            return effects;
+        }
         if self.finder.is_some() {
             return self.finder_action(action);
+        }
+        if self.prompt.is_some() {
+            return self.prompt_action(action);
         }
         if self.help.is_none() && self.top_list_editing() {
             return self.filter_action(action);

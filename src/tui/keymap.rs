@@ -31,6 +31,8 @@ pub enum Context {
     Detail,
     /// The `?` help overlay.
     Help,
+    /// The Findings screen (before the list keys).
+    Findings,
     /// A text input (the `/` filter, the finder): unbound printable keys
     /// are typed.
     Input,
@@ -38,9 +40,10 @@ pub enum Context {
 
 impl Context {
     /// Every context, in file order.
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 6] = [
         Context::Global,
         Context::List,
+        Context::Findings,
         Context::Detail,
         Context::Help,
         Context::Input,
@@ -53,6 +56,7 @@ impl Context {
             Context::List => "list",
             Context::Detail => "detail",
             Context::Help => "help",
+            Context::Findings => "findings",
             Context::Input => "input",
         }
     }

@@ -1,13 +1,13 @@
-//! The terminal, the input loop and the effects. Idle means idle: with no
-//! job running the loop blocks on crossterm's `read()`, drains whatever else
-//! is queued (coalescing key-repeat bursts), then draws once; while a job
-//! runs on a worker thread it polls input and the job channel instead (no
-//! timer otherwise). No mouse capture, no clearing per frame (STYLE.md §5).
+//! The terminal, the input loop and the effects. Idle means idle: an input
+//! thread blocks on crossterm's `read()` and workers send their results into
+//! the same channel; the loop blocks on it, drains whatever else is queued
+//! (coalescing key-repeat bursts), then draws once. No timer, no mouse
+//! capture, no clearing per frame (STYLE.md §5). The policy evaluation lives
+//! here ([`Host`]), not in the UI state.
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use ratatui::DefaultTerminal;
@@ -18,10 +18,11 @@ use super::app::{
     App, Effect, GridRow, GridScope, Loaded, Overview, Request, SearchJob, StudentRecord,
 };
 use super::keymap::{self, Chord};
+use super::live::Policy;
 use super::progress::{Progress, dashboard};
 use super::source::Source;
 use super::theme::Theme;
-use crate::domain::RecordKey;
+use crate::domain::{Ack, FindingSeverity, RecordKey, Write};
 use crate::search::{Entry, Index};
 
 /// Runs the TUI on the real terminal until `quit`. Keymap mistakes are
@@ -53,7 +54,8 @@ pub fn run(source: Arc<dyn Source + Send + Sync>, opts: &TuiOptions) -> anyhow::
     let terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let mut guard = Guard(terminal);
     let start = app.start();
-    event_loop(&mut guard.0, &mut app, &source, start)
+    let mut host = Host::new(&opts.actor);
+    event_loop(&mut guard.0, &mut app, &mut host, &source, start)
 }
 
 /// Restores the terminal when dropped, so `?` returns leave it usable.
@@ -65,32 +67,177 @@ impl Drop for Guard {
     }
 }
 
+/// What the loop's one channel carries (STYLE.md §2).
+#[derive(Debug)]
+pub enum Msg {
+    /// A terminal event from the input thread.
+    Term(Event),
+    /// The input thread stopped: reading the terminal failed.
+    InputFailed(String),
+    /// A finished read or search step.
+    Loaded(Box<Loaded>),
+    /// The full evaluation from the worker.
+    Policy(Result<Box<Policy>, String>),
+    /// A change set was committed in this process: these writes.
+    Committed(Vec<Write>),
+}
+
+/// A handle for whatever commits a change set in this process (an import,
+/// an edit): sending its writes re-evaluates what they touched and
+/// refreshes every open screen.
+#[derive(Debug, Clone)]
+pub struct Changes(Sender<Msg>);
+
+impl Changes {
+    /// A change set was committed; returns `false` if the TUI has gone.
+    pub fn committed(&self, writes: Vec<Write>) -> bool {
+        self.0.send(Msg::Committed(writes)).is_ok()
+    }
+}
+
+/// The runtime's side of the policy: the [`Policy`] (kept out of the UI
+/// state), changes that came before it, and who acknowledges.
+#[derive(Debug)]
+pub struct Host {
+    policy: Option<Policy>,
+    early: Vec<Write>,
+    actor: String,
+}
+
+impl Host {
+    /// A host with no evaluation yet.
+    pub fn new(actor: &str) -> Host {
+        Host {
+            policy: None,
+            early: Vec::new(),
+            actor: actor.to_string(),
+        }
+    }
+
+    /// The full evaluation arrived (changes committed meanwhile are
+    /// applied on top: setting a record twice is harmless).
+    pub fn policy_loaded(&mut self, app: &mut App, r: Result<Box<Policy>, String>) -> Vec<Effect> {
+        match r {
+            Ok(mut p) => {
+                p.committed(&std::mem::take(&mut self.early));
+                let view = p.findings();
+                self.policy = Some(*p);
+                app.loaded(Loaded::Findings(Ok(view)))
+            }
+            Err(e) => app.loaded(Loaded::Findings(Err(e))),
+        }
+    }
+
+    /// A change set committed in this process: re-evaluate what it touched,
+    /// then every open screen reads again.
+    pub fn committed(&mut self, app: &mut App, writes: Vec<Write>) -> Vec<Effect> {
+        let Some(p) = self.policy.as_mut() else {
+            self.early.extend(writes);
+            return app.refresh();
+        };
+        p.committed(&writes);
+        let mut effects = app.loaded(Loaded::Findings(Ok(p.findings())));
+        effects.extend(app.refresh());
+        effects
+    }
+
+    /// Stores an acknowledgement through the source; the status line says
+    /// how it went.
+    pub fn acknowledge(
+        &mut self,
+        app: &mut App,
+        source: &dyn Source,
+        finding: &str,
+        reason: &str,
+    ) -> Vec<Effect> {
+        if self.policy.is_none() {
+            match Policy::load(source, app.today) {
+                Ok(p) => self.policy = Some(p),
+                Err(e) => return app.loaded(Loaded::Message(format!("{e:#}"), true)),
+            }
+        }
+        let Some(p) = self.policy.as_mut() else {
+            return Vec::new();
+        };
+        let msg = match ack(p, source, &self.actor, finding, reason, app.read_only) {
+            Ok(a) => {
+                let text = format!("acknowledged {} ({}): {}", a.finding, a.rule, a.reason);
+                p.acknowledged(a);
+                let mut effects = app.loaded(Loaded::Findings(Ok(p.findings())));
+                effects.extend(app.loaded(Loaded::Message(text, false)));
+                return effects;
+            }
+            Err(e) => Loaded::Message(e, true),
+        };
+        app.loaded(msg)
+    }
+}
+
+/// Checks and stores one acknowledgement (warn findings only, a reason,
+/// never under `--read-only`).
+fn ack(
+    p: &Policy,
+    source: &dyn Source,
+    actor: &str,
+    finding: &str,
+    reason: &str,
+    read_only: bool,
+) -> Result<Ack, String> {
+    if read_only {
+        return Err("read-only: acknowledging a finding is refused".into());
+    }
+    let Some(f) = p.finding(finding) else {
+        return Err(format!("there is no finding {finding} any more"));
+    };
+    if f.severity == FindingSeverity::Error {
+        return Err(format!(
+            "{finding} ({}) is an error: errors cannot be acknowledged, they are fixed",
+            f.rule
+        ));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err("give a reason".into());
+    }
+    let at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string();
+    let a = Ack {
+        finding: finding.to_string(),
+        rule: f.rule.as_str().to_string(),
+        by: actor.to_string(),
+        at,
+        reason: reason.to_string(),
+    };
+    source
+        .acknowledge(&a)
+        .map_err(|e| format!("could not store the acknowledgement: {e:#}"))?;
+    Ok(a)
+}
+
 /// The worker threads' side: where results go, and the search queue.
 struct Workers {
     source: Arc<dyn Source + Send + Sync>,
-    results: Sender<Loaded>,
+    results: Sender<Msg>,
     search: Sender<SearchJob>,
-    outstanding: usize,
 }
 
 impl Workers {
-    fn new(source: &Arc<dyn Source + Send + Sync>) -> (Workers, Receiver<Loaded>) {
-        let (results, rx) = mpsc::channel();
+    fn new(source: &Arc<dyn Source + Send + Sync>, results: &Sender<Msg>) -> Workers {
         let (search, jobs) = mpsc::channel::<SearchJob>();
         let tx = results.clone();
         thread::spawn(move || search_worker(&jobs, &tx));
-        let w = Workers {
+        Workers {
             source: Arc::clone(source),
-            results,
+            results: results.clone(),
             search,
-            outstanding: 0,
-        };
-        (w, rx)
+        }
     }
 
     /// Runs effects: quick loads inline, the rest on threads; returns
     /// whether the terminal should be cleared.
-    fn run(&mut self, app: &mut App, effects: Vec<Effect>) -> bool {
+    fn run(&mut self, app: &mut App, host: &mut Host, effects: Vec<Effect>) -> bool {
         let mut clear = false;
         let mut queue = effects;
         while !queue.is_empty() {
@@ -101,16 +248,26 @@ impl Workers {
                         next.extend(app.loaded(load(&*self.source, req)));
                     }
                     Effect::Load(req) => {
-                        self.outstanding += 1;
                         let (src, tx) = (Arc::clone(&self.source), self.results.clone());
                         thread::spawn(move || {
-                            let _ = tx.send(load(&*src, req));
+                            let _ = tx.send(Msg::Loaded(Box::new(load(&*src, req))));
                         });
                     }
+                    Effect::Evaluate => {
+                        let (src, tx) = (Arc::clone(&self.source), self.results.clone());
+                        let today = app.today;
+                        thread::spawn(move || {
+                            let r = Policy::load(&*src, today)
+                                .map(Box::new)
+                                .map_err(|e| format!("{e:#}"));
+                            let _ = tx.send(Msg::Policy(r));
+                        });
+                    }
+                    Effect::Acknowledge { finding, reason } => {
+                        next.extend(host.acknowledge(app, &*self.source, &finding, &reason));
+                    }
                     Effect::Search(job) => {
-                        if self.search.send(job).is_ok() {
-                            self.outstanding += 1;
-                        }
+                        let _ = self.search.send(job);
                     }
                     Effect::Redraw => clear = true,
                     Effect::Quit => app.should_quit = true,
@@ -123,11 +280,11 @@ impl Workers {
 }
 
 /// Scores search jobs; of several queued, only the newest is run (the
-/// others are answered `Stale`, so the loop knows they are done).
-fn search_worker(jobs: &Receiver<SearchJob>, results: &Sender<Loaded>) {
+/// others are answered `Stale`).
+fn search_worker(jobs: &Receiver<SearchJob>, results: &Sender<Msg>) {
     while let Ok(mut job) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
-            if results.send(Loaded::Stale).is_err() {
+            if results.send(Msg::Loaded(Box::new(Loaded::Stale))).is_err() {
                 return;
             }
             job = newer;
@@ -137,22 +294,55 @@ fn search_worker(jobs: &Receiver<SearchJob>, results: &Sender<Loaded>) {
             query: job.job.query,
             hits,
         };
-        if results.send(msg).is_err() {
+        if results.send(Msg::Loaded(Box::new(msg))).is_err() {
             return;
         }
     }
 }
 
+/// Blocks on crossterm's `read()` and forwards every event.
+fn input_thread(tx: Sender<Msg>) {
+    thread::spawn(move || {
+        loop {
+            match event::read() {
+                Ok(ev) => {
+                    if tx.send(Msg::Term(ev)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::InputFailed(e.to_string()));
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// Handles one message from the channel; returns the effects to run.
+pub fn handle_msg(app: &mut App, host: &mut Host, msg: Msg) -> anyhow::Result<Vec<Effect>> {
+    Ok(match msg {
+        Msg::Term(ev) => handle_event(app, &ev),
+        Msg::InputFailed(e) => anyhow::bail!("cannot read the terminal: {e}"),
+        Msg::Loaded(done) => app.loaded(*done),
+        Msg::Policy(r) => host.policy_loaded(app, r),
+        Msg::Committed(writes) => host.committed(app, writes),
+    })
+}
+
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
+    host: &mut Host,
     source: &Arc<dyn Source + Send + Sync>,
     start: Vec<Effect>,
 ) -> anyhow::Result<()> {
     let size = terminal.size().context("cannot read the terminal size")?;
     app.resize(size.width, size.height);
-    let (mut workers, results) = Workers::new(source);
-    let mut clear = workers.run(app, start);
+    let (tx, rx) = mpsc::channel();
+    let mut workers = Workers::new(source, &tx);
+    input_thread(tx);
+    let mut clear = workers.run(app, host, start);
     loop {
         if clear {
             terminal.clear().context("cannot clear the terminal")?;
@@ -163,30 +353,41 @@ fn event_loop(
         if app.should_quit {
             return Ok(());
         }
-        let mut events = Vec::new();
-        if workers.outstanding == 0 {
-            // Idle: block until a key or a resize.
-            events.push(event::read().context("cannot read the terminal")?);
-        } else if event::poll(Duration::from_millis(40)).context("cannot read the terminal")? {
-            events.push(event::read().context("cannot read the terminal")?);
-        }
-        while event::poll(Duration::ZERO).context("cannot read the terminal")? {
-            events.push(event::read().context("cannot read the terminal")?);
-        }
+        // Idle means blocked here; then drain what queued (key-repeat
+        // bursts coalesce into one draw).
+        let first = rx.recv().context("the input thread stopped")?;
         clear = false;
-        for ev in events {
-            let effects = handle_event(app, &ev);
-            clear |= workers.run(app, effects);
+        let mut msgs = vec![first];
+        msgs.extend(rx.try_iter());
+        for msg in msgs {
+            let effects = handle_msg(app, host, msg)?;
+            clear |= workers.run(app, host, effects);
             if app.should_quit {
                 return Ok(());
             }
         }
-        while let Ok(done) = results.try_recv() {
-            workers.outstanding = workers.outstanding.saturating_sub(1);
-            let effects = app.loaded(done);
-            clear |= workers.run(app, effects);
-        }
     }
+}
+
+/// A channel whose messages [`pump`] handles, and the [`Changes`] handle
+/// that feeds it (tests, and anything that commits in this process).
+pub fn channel() -> (Changes, Receiver<Msg>) {
+    let (tx, rx) = mpsc::channel();
+    (Changes(tx), rx)
+}
+
+/// Handles every queued message inline, running effects inline (tests).
+pub fn pump(
+    app: &mut App,
+    host: &mut Host,
+    source: &dyn Source,
+    rx: &Receiver<Msg>,
+) -> anyhow::Result<()> {
+    for msg in rx.try_iter() {
+        let effects = handle_msg(app, host, msg)?;
+        run_effects_with(app, host, source, effects);
+    }
+    Ok(())
 }
 
 /// Turns one terminal event into effects.
@@ -207,8 +408,19 @@ pub fn handle_event(app: &mut App, ev: &Event) -> Vec<Effect> {
 
 /// Runs effects inline, every one of them, feeding results back into the
 /// app (tests drive the app through this); returns whether the terminal
-/// should be cleared before the next draw.
+/// should be cleared before the next draw. Acknowledgements are recorded
+/// as `tester`.
 pub fn run_effects(app: &mut App, source: &dyn Source, effects: Vec<Effect>) -> bool {
+    run_effects_with(app, &mut Host::new("tester"), source, effects)
+}
+
+/// [`run_effects`] with a [`Host`] that keeps its evaluation.
+pub fn run_effects_with(
+    app: &mut App,
+    host: &mut Host,
+    source: &dyn Source,
+    effects: Vec<Effect>,
+) -> bool {
     let mut clear = false;
     let mut queue = effects;
     while !queue.is_empty() {
@@ -222,6 +434,15 @@ pub fn run_effects(app: &mut App, source: &dyn Source, effects: Vec<Effect>) -> 
                         query: job.job.query,
                         hits,
                     }));
+                }
+                Effect::Evaluate => {
+                    let r = Policy::load(source, app.today)
+                        .map(Box::new)
+                        .map_err(|e| format!("{e:#}"));
+                    next.extend(host.policy_loaded(app, r));
+                }
+                Effect::Acknowledge { finding, reason } => {
+                    next.extend(host.acknowledge(app, source, &finding, &reason));
                 }
                 Effect::Redraw => clear = true,
                 Effect::Quit => app.should_quit = true,

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod detail;
 pub mod finder;
+pub mod findings;
 pub mod grid;
 pub mod help;
 pub mod list;
@@ -15,7 +16,7 @@ use super::app::{App, Screen};
 pub fn scroll_max(app: &App) -> usize {
     let body = usize::from(app.size.1.saturating_sub(4));
     let lines = match app.screen() {
-        Some(Screen::Detail(d)) => detail::line_count(d, app.today),
+        Some(Screen::Detail(d)) => detail::line_count(d, app),
         Some(Screen::Dashboard { .. }) => dashboard::line_count(app),
         Some(Screen::Batch(b)) => uploads::line_count(b),
         Some(Screen::Event(e)) => audit::line_count(e),

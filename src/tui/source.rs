@@ -1,10 +1,13 @@
 //! What the TUI reads, and nothing about how it is stored: the store (or a
 //! server later) implements [`Source`]; tests use [`MemorySource`].
 
+use std::sync::{Arc, Mutex};
+
 use crate::domain::{
-    Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode, Student,
-    StudentId,
+    Ack, Batch, District, DistrictCode, ExamAttempt, Record, RecordKey, RowResult, School,
+    SchoolCode, Student, StudentId,
 };
+use crate::policy::Snapshot;
 pub use crate::store::{Event, EventAction};
 
 /// An audit event without its writes: one row of the audit log.
@@ -96,6 +99,30 @@ pub trait Source {
         let _ = key;
         Ok(Vec::new())
     }
+    /// Everything the policy rules read (one full read, on a worker at
+    /// start). The default builds it from the districts, students and exams.
+    fn snapshot(&self) -> anyhow::Result<Snapshot> {
+        let mut s = Snapshot::new();
+        for d in self.districts()? {
+            s.insert(Record::District(d));
+        }
+        for st in self.all_students()? {
+            s.insert(Record::Student(st));
+        }
+        for e in self.all_exams()? {
+            s.insert(Record::Exam(e));
+        }
+        Ok(s)
+    }
+    /// Every stored acknowledgement (any order).
+    fn acks(&self) -> anyhow::Result<Vec<Ack>> {
+        Ok(Vec::new())
+    }
+    /// Stores (or replaces) an acknowledgement; durable when it returns.
+    fn acknowledge(&self, ack: &Ack) -> anyhow::Result<()> {
+        let _ = ack;
+        anyhow::bail!("this data source cannot store acknowledgements")
+    }
 }
 
 /// A [`Source`] over plain vectors, for tests and fixtures.
@@ -115,6 +142,8 @@ pub struct MemorySource {
     pub results: Vec<(u64, RowResult)>,
     /// Audit events (any order).
     pub events: Vec<Event>,
+    /// Acknowledgements, shared by clones (the TUI stores into them).
+    pub acks: Arc<Mutex<Vec<Ack>>>,
 }
 
 /// The SPEC §4 student order: last name, first name (lower-cased, by code
@@ -218,6 +247,22 @@ impl Source for MemorySource {
 
     fn event(&self, seq: u64) -> anyhow::Result<Option<Event>> {
         Ok(self.events.iter().find(|e| e.seq == seq).cloned())
+    }
+
+    fn acks(&self) -> anyhow::Result<Vec<Ack>> {
+        match self.acks.lock() {
+            Ok(v) => Ok(v.clone()),
+            Err(_) => anyhow::bail!("the acknowledgements are poisoned"),
+        }
+    }
+
+    fn acknowledge(&self, ack: &Ack) -> anyhow::Result<()> {
+        let Ok(mut v) = self.acks.lock() else {
+            anyhow::bail!("the acknowledgements are poisoned");
+        };
+        v.retain(|a| a.finding != ack.finding);
+        v.push(ack.clone());
+        Ok(())
     }
 
     fn events_for(&self, key: &RecordKey) -> anyhow::Result<Vec<Event>> {

@@ -1,6 +1,7 @@
 //! Screens rendered on a `TestBackend` and key sequences driven through the
 //! app, over the [`fixture`](super::fixture) source.
 
+mod findings;
 mod props;
 mod screens;
 
@@ -349,6 +350,7 @@ fn real_terminal() {
         read_only: false,
         keymap: "default".into(),
         db_label: "demo.db".into(),
+        actor: "tester".into(),
     };
     super::run(std::sync::Arc::new(fixture::source()), &opts).unwrap();
 }
@@ -394,6 +396,7 @@ fn real_terminal_panic() {
         read_only: false,
         keymap: "default".into(),
         db_label: "demo.db".into(),
+        actor: "tester".into(),
     };
     let _ = super::run(std::sync::Arc::new(Exploding), &opts);
 }

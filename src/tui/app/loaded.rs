@@ -42,6 +42,8 @@ impl App {
             }
             Loaded::Hits { query, hits } => return self.hits(&query, hits),
             Loaded::Stale => return Vec::new(),
+            Loaded::Findings(r) => self.set_findings(r),
+            Loaded::Message(text, alert) => self.say(&text, alert),
             other => self.fill(other),
         }
         Vec::new()
@@ -84,6 +86,7 @@ impl App {
                 }
                 (Screen::Grid(g), Loaded::Grid(scope, r)) if same_scope(&g.scope, scope) => {
                     g.list.items = loadable(r.clone());
+                    super::findings::mark_grid(g, &self.findings);
                     return;
                 }
                 (Screen::Detail(d), Loaded::Student(id, r)) if &d.id == id => {

@@ -23,6 +23,7 @@ impl App {
             Screen::Grid(g) => Some(&mut g.list),
             Screen::Uploads(l) => Some(l),
             Screen::Audit(l) => Some(l),
+            Screen::Findings(v) => Some(&mut v.list),
             _ => None,
         }
     }
@@ -164,6 +165,7 @@ impl App {
             scope: scope.clone(),
             list: ListView::loading(),
             findings: Default::default(),
+            marked: Default::default(),
         });
         self.push(grid, Request::Grid(scope))
     }
@@ -189,6 +191,10 @@ impl App {
 
     /// A printable key for the focused input.
     pub(super) fn type_char(&mut self, c: char) -> Vec<Effect> {
+        if let Some(p) = self.prompt.as_mut() {
+            p.reason.push(c);
+            return Vec::new();
+        }
         if let Some(f) = self.finder.as_mut() {
             f.query.push(c);
             return self.finder_query();

@@ -1,20 +1,24 @@
 //! Student detail: every field, the five modules with their dates and marks,
-//! and the exam attempts (SPEC §1 "Five modules").
+//! the exam attempts, the documentation on file, and the student's findings
+//! with their policy text and acknowledgements (SPEC §1 "Five modules", §6).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::domain::FindingSeverity;
 use crate::domain::calendar::grade_on;
 use crate::domain::{Date, ExamAttempt, ExamResult, Modules, Student};
-use crate::tui::app::{DetailView, Loadable, StudentRecord};
+use crate::tui::app::{App, DetailView, Loadable, StudentRecord};
+use crate::tui::live::Listed;
 use crate::tui::theme::Theme;
 
 const LABEL: usize = 14;
 
 /// Draws the detail screen into `area`.
-pub fn render(view: &DetailView, today: Date, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(view: &DetailView, app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
     let title = match &view.record {
         Loadable::Ready(Some(r)) => format!(" {}, {} ", r.student.last_name, r.student.first_name),
         _ => format!(" Student {} ", view.id),
@@ -22,7 +26,7 @@ pub fn render(view: &DetailView, today: Date, theme: &Theme, frame: &mut Frame, 
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let lines = lines(view, today, theme);
+    let lines = lines(view, app, theme);
     let max = lines.len().saturating_sub(usize::from(inner.height));
     let top = view.scroll.min(max);
     let visible: Vec<Line> = lines
@@ -34,11 +38,12 @@ pub fn render(view: &DetailView, today: Date, theme: &Theme, frame: &mut Frame, 
 }
 
 /// How many lines the detail has (for scrolling in `update`).
-pub fn line_count(view: &DetailView, today: Date) -> usize {
-    lines(view, today, &Theme::no_color()).len()
+pub fn line_count(view: &DetailView, app: &App) -> usize {
+    lines(view, app, &Theme::no_color()).len()
 }
 
-fn lines(view: &DetailView, today: Date, theme: &Theme) -> Vec<Line<'static>> {
+fn lines(view: &DetailView, app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let today = app.today;
     match &view.record {
         Loadable::Loading => vec![Line::styled("Loading…", theme.dim)],
         Loadable::Failed(e) => vec![Line::styled(format!("Could not load: {e}"), theme.alert)],
@@ -48,8 +53,144 @@ fn lines(view: &DetailView, today: Date, theme: &Theme) -> Vec<Line<'static>> {
                 theme.alert,
             )]
         }
-        Loadable::Ready(Some(r)) => record_lines(r, view.school_name.as_deref(), today, theme),
+        Loadable::Ready(Some(r)) => {
+            let mut out = record_lines(r, view.school_name.as_deref(), today, theme);
+            // Findings right after the documentation, before the history.
+            let at = out
+                .iter()
+                .position(|l| l.to_string() == "Audit history")
+                .unwrap_or(out.len());
+            let mut extra = documentation_lines(r, theme);
+            extra.extend(finding_lines(view, app, theme));
+            out.splice(at..at, extra);
+            out
+        }
     }
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let (n, w) = (line.chars().count(), word.chars().count());
+        if n > 0 && n + 1 + w > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+fn on_file(yes: bool, t: &Theme) -> Span<'static> {
+    if yes {
+        Span::styled("[x] on file", t.done)
+    } else {
+        Span::styled("[ ] missing", t.todo)
+    }
+}
+
+/// SPEC §1: documentation status is derived, not stored.
+fn documentation_lines(r: &StudentRecord, t: &Theme) -> Vec<Line<'static>> {
+    let m = &r.student.modules;
+    let sa = m.sa_round1.is_some() && m.sa_round2.is_some();
+    let checklist = m.mentor_checklist == Some(true);
+    let exam = !r.exams.is_empty();
+    let row = |name: &str, yes: bool, how: &str| {
+        Line::from(vec![
+            Span::raw(format!("  {name:<28}")),
+            on_file(yes, t),
+            Span::styled(format!("  ({how})"), t.dim),
+        ])
+    };
+    vec![
+        Line::styled("Documentation", t.header),
+        row("Self-Assessment reports", sa, "both rounds dated"),
+        row(
+            "Mentor completion checklist",
+            checklist,
+            "Mentor Checklist Y",
+        ),
+        row(
+            "Exam provider's report",
+            exam,
+            "a result in the provider's file",
+        ),
+        Line::raw(""),
+    ]
+}
+
+/// The symbol and style of a finding's severity (acknowledged: `✓`).
+pub fn severity_mark(l: &Listed, t: &Theme) -> (&'static str, ratatui::style::Style) {
+    match (l.finding.severity, &l.ack) {
+        (FindingSeverity::Error, _) => ("!", t.alert),
+        (FindingSeverity::Warn, None) => ("~", t.todo),
+        (FindingSeverity::Warn, Some(_)) => ("✓", t.dim),
+    }
+}
+
+fn finding_lines(view: &DetailView, app: &App, t: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled("Findings", t.header)];
+    let all = match &app.findings {
+        Loadable::Ready(f) => f,
+        Loadable::Loading => {
+            out.push(Line::styled("  evaluating…", t.dim));
+            out.push(Line::raw(""));
+            return out;
+        }
+        Loadable::Failed(e) => {
+            out.push(Line::styled(format!("  could not evaluate: {e}"), t.alert));
+            out.push(Line::raw(""));
+            return out;
+        }
+    };
+    let current = app.current_finding().map(|l| l.finding.id.clone());
+    let mut any = false;
+    for l in all.of_student(&view.id) {
+        any = true;
+        let f = &l.finding;
+        let (sym, style) = severity_mark(l, t);
+        let pointer = if current.as_deref() == Some(f.id.as_str()) {
+            "▶"
+        } else {
+            " "
+        };
+        out.push(Line::from(vec![
+            Span::raw(format!("{pointer} ")),
+            Span::styled(
+                format!("{sym} {:<5} {}", f.severity.as_str(), f.rule),
+                style,
+            ),
+            Span::styled(format!("  {}", f.id), t.dim),
+        ]));
+        let width = usize::from(app.size.0.saturating_sub(10)).max(20);
+        for part in wrap(&f.message, width) {
+            out.push(sub(part));
+        }
+        let quote = format!("{}: “{}”", f.source(), f.rule.quote());
+        for part in wrap(&quote, width) {
+            out.push(Line::styled(format!("      {part}"), t.dim));
+        }
+        if let Some(a) = &l.ack {
+            out.push(Line::raw(format!(
+                "      acknowledged by {} at {}: {}",
+                a.by,
+                crate::tui::rows::short_time(&a.at),
+                a.reason
+            )));
+        }
+    }
+    if !any {
+        out.push(sub("no findings".into()));
+    }
+    out.push(Line::raw(""));
+    out
 }
 
 fn field(label: &str, value: String, theme: &Theme) -> Line<'static> {

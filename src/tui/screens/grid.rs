@@ -108,8 +108,9 @@ pub fn render(view: &GridView, today: Date, theme: &Theme, frame: &mut Frame, ar
     }
     // The ID column only where it fits beside a readable name.
     let with_id = inner.width >= 110;
-    let mut header = vec!["Student".to_string()];
-    let mut widths = vec![Constraint::Fill(1)];
+    // The row mark: the worst finding of the student, symbol and colour.
+    let mut header = vec![" ".to_string(), "Student".to_string()];
+    let mut widths = vec![Constraint::Length(2), Constraint::Fill(1)];
     if with_id {
         header.push("ID".into());
         widths.push(Constraint::Length(10));
@@ -126,7 +127,15 @@ pub fn render(view: &GridView, today: Date, theme: &Theme, frame: &mut Frame, ar
     let end = view.list.len().min(start.saturating_add(rows));
     let body = (start..end).filter_map(|i| {
         let r = view.list.row(i)?;
-        let mut cells = row_cells(r, show, query, today, theme);
+        let mark = match view.marked.get(&r.student.id) {
+            Some(sev) => {
+                let (sym, style) = finding_mark(*sev, theme);
+                Cell::from(Span::styled(sym, style))
+            }
+            None => Cell::from(" "),
+        };
+        let mut cells = vec![mark];
+        cells.extend(row_cells(r, show, query, today, theme));
         cells.extend(Module::ALL.iter().map(|m| cell(view, r, *m, theme)));
         let row = Row::new(cells);
         Some(if i == view.list.selected {

@@ -62,8 +62,8 @@ fn line(row: &HelpRow, theme: &Theme) -> Line<'static> {
     match row {
         HelpRow::Heading(c) => Line::styled(format!("{} keys", title_case(c.name())), theme.header),
         HelpRow::Binding { keys, action } => Line::from(vec![
-            Span::styled(format!("  {:<22} ", keys.join(", ")), theme.key),
-            Span::raw(format!("{:<12}", action.name())),
+            Span::styled(format!("  {:<16} ", keys.join(", ")), theme.key),
+            Span::raw(format!("{:<17}", action.name())),
             Span::styled(action.doc(), theme.dim),
         ]),
     }

@@ -25,6 +25,7 @@ fn in_range(app: &App) -> bool {
         Some(Screen::Grid(g)) => ok(&g.list),
         Some(Screen::Uploads(l)) => ok(l),
         Some(Screen::Audit(l)) => ok(l),
+        Some(Screen::Findings(v)) => ok(&v.list),
         Some(
             Screen::Detail(_) | Screen::Dashboard { .. } | Screen::Batch(_) | Screen::Event(_),
         ) => true,

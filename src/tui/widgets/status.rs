@@ -20,7 +20,21 @@ fn hinted(app: &App) -> &'static [Action] {
         return &[Action::Back, Action::Down, Action::Up];
     }
     match app.screen() {
-        Some(Screen::Detail(_) | Screen::Batch(_) | Screen::Event(_)) => {
+        Some(Screen::Findings(_)) => &[
+            Action::Open,
+            Action::NextFinding,
+            Action::Acknowledge,
+            Action::GroupFindings,
+            Action::CycleSeverity,
+            Action::Help,
+        ],
+        Some(Screen::Detail(_)) => &[
+            Action::Back,
+            Action::NextFinding,
+            Action::Acknowledge,
+            Action::Help,
+        ],
+        Some(Screen::Batch(_) | Screen::Event(_)) => {
             &[Action::Back, Action::Down, Action::Help, Action::Quit]
         }
         Some(Screen::Dashboard { .. }) => &[Action::Districts, Action::Jump, Action::Help],
@@ -61,6 +75,24 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
 /// Draws the status line into `area` (one row).
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
+    // The reason prompt and a message take the whole line.
+    if let Some(p) = &app.prompt {
+        let line = Line::from(vec![
+            Span::styled(
+                format!(" acknowledge {} ({}) reason: ", p.finding, p.rule),
+                t.key,
+            ),
+            Span::raw(format!("{}▏", p.reason)),
+            Span::raw("  enter stores · esc cancels"),
+        ]);
+        frame.render_widget(Paragraph::new(line).style(t.status), area);
+        return;
+    }
+    if let Some((text, alert)) = &app.message {
+        let style = if *alert { t.alert } else { t.status };
+        frame.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
+        return;
+    }
     let mut spans = vec![Span::raw(format!(
         " {} · today {}",
         app.db_label, app.today

@@ -1,0 +1,288 @@
+//! The policy side of the TUI: the runtime keeps a [`Policy`] (snapshot,
+//! evaluation, acknowledgements) off the UI state; the screens see only the
+//! [`Findings`] it hands over after a full evaluation and after every change
+//! made in this process (SPEC §3: re-evaluated for exactly the records an
+//! edit touches).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::progress::Module;
+use super::source::Source;
+use crate::domain::{
+    Ack, Date, District, DistrictCode, Finding, FindingModule, FindingSeverity, Item, RuleId,
+    Severity, StudentId, Write,
+};
+use crate::policy::{Evaluation, Snapshot, Touched};
+
+/// One finding as the screens list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The finding.
+    pub finding: Finding,
+    /// Its acknowledgement, when a warn finding has one.
+    pub ack: Option<Ack>,
+    /// The record's name: `Landry, Ava` or the district's name.
+    pub who: String,
+}
+
+impl Listed {
+    /// An error, or a warn not acknowledged: what the open counts count.
+    pub fn is_open(&self) -> bool {
+        self.ack.is_none()
+    }
+}
+
+/// Every finding on one day, in SPEC §3 order, with the district records
+/// (a district finding opens its district's schools).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// The findings, in SPEC §3 order.
+    pub items: Vec<Listed>,
+    /// The districts by code.
+    pub districts: BTreeMap<DistrictCode, District>,
+}
+
+/// The grid cell a student finding marks, if it concerns one.
+pub fn grid_module(f: &Finding) -> Option<Module> {
+    match (f.module?, f.item, f.rule) {
+        (FindingModule::SelfAssessment, Item::Round(2, _), _) => Some(Module::SaRound2),
+        (FindingModule::SelfAssessment, _, RuleId::SaRoundOrder) => Some(Module::SaRound2),
+        (FindingModule::SelfAssessment, _, _) => Some(Module::SaRound1),
+        (FindingModule::Presentation, _, _) => Some(Module::Presentation),
+        (FindingModule::CertificationExam, _, _) => Some(Module::CertificationExam),
+        (FindingModule::Credential(_), _, _) => None,
+    }
+}
+
+/// The grid's severity for a finding's.
+pub fn grid_severity(s: FindingSeverity) -> Severity {
+    match s {
+        FindingSeverity::Error => Severity::Error,
+        FindingSeverity::Warn => Severity::Warning,
+    }
+}
+
+/// The grid's marks: per cell and per row, the worst severity.
+pub type Marks = (
+    HashMap<(StudentId, Module), Severity>,
+    HashMap<StudentId, Severity>,
+);
+
+impl Findings {
+    /// The findings of one student, in rule order.
+    pub fn of_student<'a>(&'a self, id: &'a StudentId) -> impl Iterator<Item = &'a Listed> + 'a {
+        self.items
+            .iter()
+            .filter(move |l| l.finding.student.as_ref() == Some(id))
+    }
+
+    /// Where the finding with `id` is listed.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.items.iter().position(|l| l.finding.id == id)
+    }
+
+    /// One finding by id.
+    pub fn get(&self, id: &str) -> Option<&Listed> {
+        self.items.iter().find(|l| l.finding.id == id)
+    }
+
+    /// The marks of the students `ids` (a grid's rows).
+    pub fn marks<'a>(&self, ids: impl Iterator<Item = &'a StudentId>) -> Marks {
+        let mut cells = HashMap::new();
+        let mut rows = HashMap::new();
+        let wanted: std::collections::HashSet<&StudentId> = ids.collect();
+        for l in &self.items {
+            let Some(id) = l.finding.student.as_ref().filter(|s| wanted.contains(s)) else {
+                continue;
+            };
+            let sev = grid_severity(l.finding.severity);
+            let worst = |e: &mut Severity| {
+                if sev == Severity::Error {
+                    *e = Severity::Error;
+                }
+            };
+            rows.entry(id.clone()).and_modify(worst).or_insert(sev);
+            if let Some(m) = grid_module(&l.finding) {
+                cells
+                    .entry((id.clone(), m))
+                    .and_modify(worst)
+                    .or_insert(sev);
+            }
+        }
+        (cells, rows)
+    }
+}
+
+/// The runtime's policy state: what the rules read, their findings, and the
+/// acknowledgements. Not part of the UI state (render never sees it).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    snapshot: Snapshot,
+    evaluation: Evaluation,
+    acks: HashMap<String, Ack>,
+}
+
+impl Policy {
+    /// Reads everything and evaluates it in full (run on a worker thread).
+    pub fn load(source: &dyn Source, today: Date) -> anyhow::Result<Policy> {
+        let snapshot = source.snapshot()?;
+        let evaluation = Evaluation::full(&snapshot, today);
+        let acks = source
+            .acks()?
+            .into_iter()
+            .map(|a| (a.finding.clone(), a))
+            .collect();
+        Ok(Policy {
+            snapshot,
+            evaluation,
+            acks,
+        })
+    }
+
+    /// A committed change set: applies its writes to the snapshot and
+    /// re-evaluates exactly what they touched; returns what that was.
+    pub fn committed(&mut self, writes: &[Write]) -> Touched {
+        let mut touched = Touched::default();
+        for w in writes {
+            touched.merge(self.snapshot.set(&w.key, w.after.clone()));
+        }
+        self.evaluation.update(&self.snapshot, &touched);
+        touched
+    }
+
+    /// An acknowledgement was stored.
+    pub fn acknowledged(&mut self, ack: Ack) {
+        self.acks.insert(ack.finding.clone(), ack);
+    }
+
+    /// A finding by id, if it exists today.
+    pub fn finding(&self, id: &str) -> Option<&Finding> {
+        self.evaluation.findings().into_iter().find(|f| f.id == id)
+    }
+
+    /// The findings as the screens show them. An ack shows only on a warn
+    /// finding that still exists (it lapses otherwise: SPEC §1).
+    pub fn findings(&self) -> Arc<Findings> {
+        let items = self
+            .evaluation
+            .findings()
+            .into_iter()
+            .map(|f| {
+                let ack = match f.severity {
+                    FindingSeverity::Warn => self.acks.get(&f.id).cloned(),
+                    FindingSeverity::Error => None,
+                };
+                let who = match &f.student {
+                    Some(id) => self
+                        .snapshot
+                        .student(id)
+                        .and_then(|file| file.student.as_ref())
+                        .map_or_else(
+                            || id.to_string(),
+                            |s| format!("{}, {}", s.last_name, s.first_name),
+                        ),
+                    None => self
+                        .snapshot
+                        .district(&f.district)
+                        .map_or_else(|| f.district.to_string(), |d| d.name.clone()),
+                };
+                Listed {
+                    finding: f.clone(),
+                    ack,
+                    who,
+                }
+            })
+            .collect();
+        let districts = self
+            .snapshot
+            .district_codes()
+            .into_iter()
+            .filter_map(|c| self.snapshot.district(&c).map(|d| (c, d.clone())))
+            .collect();
+        Arc::new(Findings { items, districts })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Record, RecordKey};
+    use crate::tui::fixture;
+
+    fn policy() -> (Policy, crate::tui::MemorySource) {
+        let src = fixture::source();
+        (Policy::load(&src, fixture::today()).unwrap(), src)
+    }
+
+    #[test]
+    fn loads_the_fixture_findings_in_spec_order_with_names() {
+        let (p, _) = policy();
+        let f = p.findings();
+        let rules: Vec<&str> = f.items.iter().map(|l| l.finding.rule.as_str()).collect();
+        assert!(rules.contains(&"SA-SUBSTITUTE"), "{rules:?}");
+        assert!(rules.contains(&"SA-BEFORE-11"), "{rules:?}");
+        let ben = StudentId::parse("1000000002").unwrap();
+        assert!(f.of_student(&ben).all(|l| l.who == "Broussard, Ben"));
+        assert!(f.of_student(&ben).count() >= 3);
+        let (cells, rows) = f.marks([&ben].into_iter());
+        assert_eq!(
+            cells.get(&(ben.clone(), Module::SaRound1)),
+            Some(&Severity::Error)
+        );
+        assert_eq!(
+            cells.get(&(ben.clone(), Module::Presentation)),
+            Some(&Severity::Error)
+        );
+        assert_eq!(rows.get(&ben), Some(&Severity::Error));
+    }
+
+    #[test]
+    fn a_commit_re_evaluates_what_it_touched_and_acks_show_on_warns_only() {
+        let (mut p, src) = policy();
+        let ben = StudentId::parse("1000000002").unwrap();
+        let before = p.findings().of_student(&ben).count();
+        let mut s = src.students.iter().find(|s| s.id == ben).unwrap().clone();
+        s.modules.sa_instrument = None;
+        let touched = p.committed(&[Write {
+            key: RecordKey::Student(ben.clone()),
+            before: None,
+            after: Some(Record::Student(s)),
+        }]);
+        assert!(touched.students.contains(&ben));
+        let after = p.findings();
+        assert_eq!(after.of_student(&ben).count(), before - 1);
+        assert!(
+            after
+                .of_student(&ben)
+                .all(|l| l.finding.rule != RuleId::SaSubstitute)
+        );
+        let warn = after
+            .items
+            .iter()
+            .find(|l| l.finding.severity == FindingSeverity::Warn)
+            .unwrap()
+            .finding
+            .clone();
+        let error = after
+            .items
+            .iter()
+            .find(|l| l.finding.severity == FindingSeverity::Error)
+            .unwrap()
+            .finding
+            .clone();
+        for f in [&warn, &error] {
+            p.acknowledged(Ack {
+                finding: f.id.clone(),
+                rule: f.rule.as_str().into(),
+                by: "op".into(),
+                at: "2026-12-04T10:00:00Z".into(),
+                reason: "r".into(),
+            });
+        }
+        let f = p.findings();
+        assert!(f.get(&warn.id).unwrap().ack.is_some());
+        assert!(f.get(&error.id).unwrap().ack.is_none());
+        assert_eq!(p.finding(&warn.id), Some(&warn));
+    }
+}
