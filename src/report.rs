@@ -10,3 +10,5 @@ pub mod write;
 
 pub use semester::{Inputs, Report, build, hash};
 pub use write::{Format, render};
+#[cfg(test)]
+mod tests;
