@@ -4,17 +4,19 @@
 
 mod args;
 mod check;
+mod confirm;
 mod context;
 mod demo;
 mod import;
 mod output;
+mod report;
 mod template;
 mod transfer_io;
 mod tui_source;
 mod uploads;
 
 pub use args::{Cli, Command};
-pub use check::load_snapshot;
+pub use check::{evaluate, load_snapshot};
 pub use context::Context;
 pub use import::{Staged, stage};
 
@@ -53,6 +55,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Template(a) => template::run(&ctx, a),
         Command::Check(a) => check::run_check(&ctx, a),
         Command::Ack(a) => check::run_ack(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
+        Command::Confirm(a) => confirm::run_confirm(&ctx, a),
+        Command::Unconfirm(a) => confirm::run_unconfirm(&ctx, a),
         Command::Export(a) => transfer_io::export(&ctx, a),
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),

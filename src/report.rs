@@ -1,4 +1,14 @@
 //! Documents mecred writes for people: the completion template districts
-//! fill in (SPEC §2), and (later) the semester confirmation reports (§4).
+//! fill in (SPEC §2), and the semester confirmation report (§4): a pure
+//! builder ([`semester::build`]) and its Markdown, CSV, HTML and JSON
+//! writers ([`write`]).
 
+pub mod html;
+pub mod semester;
 pub mod template;
+pub mod write;
+
+pub use semester::{Inputs, Report, build, hash};
+pub use write::{Format, render};
+#[cfg(test)]
+mod tests;

@@ -13,6 +13,7 @@ mod acks;
 mod apply;
 mod batches;
 mod codec;
+mod confirmations;
 mod dump;
 mod events;
 mod keys;
@@ -29,6 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::domain::{Lookup, LookupError, Record, RecordKey};
 
+pub use confirmations::{ConfirmationCounts, ConfirmationRecord, Withdrawal};
 pub use events::{Event, EventAction};
 
 /// The schema version this build writes and reads.

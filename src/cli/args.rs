@@ -6,6 +6,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use super::Status;
 use crate::domain::{BatchKind, Date, DistrictCode, FindingSeverity, RuleId, Term};
+use crate::report::Format;
 
 /// mecred — the operator console for the Louisiana Jump Start
 /// Micro-Enterprise Credential. Without a subcommand it opens the terminal UI.
@@ -46,6 +47,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Acknowledge a warn finding with a reason.
     Ack(AckArgs),
+    /// Write the semester confirmation report of a term (one district or all).
+    Report(ReportArgs),
+    /// Confirm a district's report for a term (records its hash and counts).
+    Confirm(ConfirmArgs),
+    /// Withdraw a district's confirmation of a term, with a reason.
+    Unconfirm(UnconfirmArgs),
     /// Write a full, lossless JSON-lines dump of the database.
     Export(ExportArgs),
     /// Rebuild an empty database from an export.
@@ -174,6 +181,52 @@ pub struct AckArgs {
     /// The finding's id (from `mecred check`).
     pub finding: String,
     /// Why it is acknowledged (e.g. "upload promised by phone for Dec 10").
+    #[arg(long)]
+    pub reason: String,
+}
+
+/// `mecred report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The term (e.g. fall-2026).
+    #[arg(long, value_name = "TERM")]
+    pub term: Term,
+    /// Only this district (default: every district, with a statewide summary).
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: Option<DistrictCode>,
+    /// The format: md, csv, html or json.
+    #[arg(long, value_name = "md|csv|html|json", value_parser = parse_format)]
+    pub format: Format,
+    /// Write here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+/// `mecred confirm`.
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// The term (e.g. fall-2026).
+    #[arg(long, value_name = "TERM")]
+    pub term: Term,
+    /// The district.
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: DistrictCode,
+}
+
+/// `mecred unconfirm`.
+#[derive(Debug, Args)]
+pub struct UnconfirmArgs {
+    /// The term (e.g. fall-2026).
+    #[arg(long, value_name = "TERM")]
+    pub term: Term,
+    /// The district.
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: DistrictCode,
+    /// Why the confirmation is withdrawn.
     #[arg(long)]
     pub reason: String,
 }

@@ -8,14 +8,16 @@ use serde::Serialize;
 
 use super::args::{AckArgs, CheckArgs};
 use super::context::now;
+use super::report::{last_change_set, school_names};
 use super::{Context, Refused, Status};
-use crate::domain::{Ack, BatchKind, BatchState, Finding, FindingSeverity, Record, RuleId};
-use crate::policy::{Evaluation, Snapshot};
+use crate::domain::{Ack, BatchKind, BatchState, Date, Finding, FindingSeverity, Record, RuleId};
+use crate::policy::{Confirmation, Evaluation, Snapshot};
+use crate::report::Inputs;
 use crate::store::Store;
 
 /// The snapshot of everything the rules read, from the store's queries:
-/// the records, and the committed completions uploads (confirmations do not
-/// exist yet).
+/// the records, and the committed completions uploads. Confirmations need
+/// the reports, so [`evaluate`] adds them.
 pub fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
     let mut s = Snapshot::new();
     for d in store.districts()? {
@@ -45,6 +47,47 @@ pub fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
         }
     }
     Ok(s)
+}
+
+/// The snapshot and its evaluation on `today`, with the current (not
+/// withdrawn) confirmations and the hash of each one's report computed now,
+/// so CONFIRM-PENDING clears for a confirmed term and CONFIRM-STALE fires
+/// when a confirmed report changed. The reports leave CONFIRM-* findings out,
+/// so evaluating before the confirmations are known gives the same hashes.
+pub fn evaluate(store: &Store, today: Date) -> anyhow::Result<(Snapshot, Evaluation)> {
+    let mut snap = load_snapshot(store)?;
+    let mut eval = Evaluation::full(&snap, today);
+    let current: Vec<_> = store
+        .confirmations()?
+        .into_iter()
+        .filter(|c| c.is_current())
+        .collect();
+    if current.is_empty() {
+        return Ok((snap, eval));
+    }
+    let schools = school_names(store)?;
+    let last = last_change_set(store)?;
+    let confirmations = current
+        .into_iter()
+        .map(|c| {
+            let inputs = Inputs {
+                term: c.term,
+                district: Some(&c.district),
+                schools: &schools,
+                last_change_set: last,
+            };
+            let now = crate::report::hash(&crate::report::build(&snap, &eval, inputs));
+            Confirmation {
+                district: c.district.clone(),
+                term: c.term,
+                sha256: c.sha256,
+                current_sha256: now,
+            }
+        })
+        .collect();
+    let touched = snap.set_confirmations(confirmations);
+    eval.update(&snap, &touched);
+    Ok((snap, eval))
 }
 
 /// `acknowledged` in the JSON: `{by, at, reason}`.
@@ -101,7 +144,7 @@ fn selected(f: &Finding, a: &CheckArgs) -> bool {
 /// Runs `mecred check`.
 pub fn run_check(ctx: &Context, a: CheckArgs) -> anyhow::Result<Status> {
     let store = ctx.open_store()?;
-    let eval = Evaluation::full(&load_snapshot(&store)?, ctx.today);
+    let (_, eval) = evaluate(&store, ctx.today)?;
     let acks: HashMap<String, Ack> = store
         .acks()?
         .into_iter()
@@ -196,7 +239,7 @@ pub fn run_ack(ctx: &Context, a: AckArgs) -> anyhow::Result<Status> {
         return Err(Refused("give a reason: --reason TEXT".into()).into());
     }
     let store = ctx.open_store()?;
-    let eval = Evaluation::full(&load_snapshot(&store)?, ctx.today);
+    let (_, eval) = evaluate(&store, ctx.today)?;
     let id = a.finding.trim().to_ascii_lowercase();
     let Some(f) = eval.findings().into_iter().find(|f| f.id == id) else {
         return Err(Refused(format!(

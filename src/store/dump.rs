@@ -1,7 +1,7 @@
 //! `export` / `restore` (SPEC §5): a lossless JSON-lines dump. The first line
 //! is the header; then records by kind and key, batches by id (with their
 //! staged rows and row results), events by seq, acknowledgements by finding
-//! id. Only stored content goes in
+//! id, confirmations by district, term and seq. Only stored content goes in
 //! (no export timestamp), so export → restore → export is byte-identical;
 //! the next batch id and event seq follow from the last batch and event.
 
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::apply::index_moves;
 use super::codec::{BatchRec, Phase, Rec, encode, encode_event, encode_record};
+use super::confirmations::ConfirmationRecord;
 use super::{CHUNK, Event, EventAction, Result, SCHEMA, SledResult, Store, StoreError, keys};
 use crate::domain::{
     Ack, Agreement, Batch, BatchState, Certificate, District, DistrictCode, DistrictKind,
@@ -33,6 +34,7 @@ enum Line {
     Batch(Box<BatchLine>),
     Event(EventLine),
     Ack(Ack),
+    Confirmation(ConfirmationRecord),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -181,6 +183,9 @@ impl Store {
         for ack in self.acks()? {
             emit(out, &Line::Ack(ack))?;
         }
+        for c in self.confirmations()? {
+            emit(out, &Line::Confirmation(c))?;
+        }
         out.flush().map_err(write_error)
     }
 
@@ -238,6 +243,7 @@ impl Store {
                 (_, Line::Batch(b)) => self.restore_batch(&mut pending, n, *b)?,
                 (_, Line::Event(e)) => self.restore_event(&mut pending, n, &Event::from(e))?,
                 (_, Line::Ack(a)) => self.restore_ack(&mut pending, n, &a)?,
+                (_, Line::Confirmation(c)) => self.restore_confirmation(&mut pending, n, &c)?,
                 (_, record) => self.restore_record(&mut pending, n, record)?,
             }
         }
@@ -261,7 +267,11 @@ impl Store {
             Line::Exam(x) => Record::Exam(x),
             Line::Statewide(x) => Record::Statewide(x),
             Line::Certificate(x) => Record::Certificate(x),
-            Line::Header(_) | Line::Batch(_) | Line::Event(_) | Line::Ack(_) => return Ok(()),
+            Line::Header(_)
+            | Line::Batch(_)
+            | Line::Event(_)
+            | Line::Ack(_)
+            | Line::Confirmation(_) => return Ok(()),
         };
         let k = keys::record(&record.key());
         self.claim(p, n, &k, &record.key().to_string())?;
@@ -330,6 +340,19 @@ impl Store {
             &format!("the acknowledgement of finding {}", a.finding),
         )?;
         p.sled.insert(k, encode(a)?);
+        self.maybe_apply(p)
+    }
+
+    fn restore_confirmation(
+        &self,
+        p: &mut Pending,
+        n: usize,
+        c: &ConfirmationRecord,
+    ) -> Result<()> {
+        let k = keys::confirmation(&c.district, c.term, c.seq);
+        let what = format!("confirmation {} of {} {}", c.seq, c.district, c.term);
+        self.claim(p, n, &k, &what)?;
+        p.sled.insert(k, encode(c)?);
         self.maybe_apply(p)
     }
 

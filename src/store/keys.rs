@@ -4,7 +4,9 @@
 //! number). Numbers are big-endian and signed years have their sign bit
 //! flipped, so byte order is value order.
 
-use crate::domain::{Credential, Date, DistrictCode, RecordKey, SchoolCode, StudentId};
+use crate::domain::{
+    Credential, Date, DistrictCode, RecordKey, SchoolCode, Season, StudentId, Term,
+};
 
 /// Meta keys: schema version, restore marker.
 pub const META: u8 = 0x00;
@@ -36,6 +38,8 @@ pub const EVENT: u8 = 0x30;
 pub const BY_RECORD: u8 = 0x31;
 /// Acknowledgement by finding id.
 pub const ACK: u8 = 0x40;
+/// Semester confirmation by district, term, sequence number.
+pub const CONFIRMATION: u8 = 0x41;
 
 /// The record kinds, in export order.
 pub const RECORD_TAGS: [u8; 7] = [
@@ -201,6 +205,27 @@ pub fn by_record_seq(key: &[u8]) -> Option<u64> {
 /// An acknowledgement: its finding id.
 pub fn ack(finding: &str) -> Vec<u8> {
     prefix(ACK, finding)
+}
+
+/// The confirmations of a district and term share this prefix (term in
+/// time order: year, then spring before fall).
+pub fn confirmation_prefix(district: &DistrictCode, term: Term) -> Vec<u8> {
+    let mut k = Vec::with_capacity(12);
+    k.push(CONFIRMATION);
+    k.extend_from_slice(district.as_str().as_bytes());
+    k.extend_from_slice(&year_bytes(term.year));
+    k.push(match term.season {
+        Season::Spring => 0,
+        Season::Fall => 1,
+    });
+    k
+}
+
+/// A confirmation: district, term, its sequence number in that term.
+pub fn confirmation(district: &DistrictCode, term: Term, seq: u32) -> Vec<u8> {
+    let mut k = confirmation_prefix(district, term);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
 }
 
 /// The smallest key after every key starting with `prefix`, for ranges.

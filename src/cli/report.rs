@@ -1,0 +1,95 @@
+//! `mecred report` (SPEC §4, §5): the semester confirmation report of a term,
+//! for one district or every district, in Markdown, CSV, HTML or JSON.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+
+use anyhow::Context as _;
+
+use super::args::ReportArgs;
+use super::check::evaluate;
+use super::{Context, Refused, Status};
+use crate::domain::{BatchState, DistrictCode, SchoolCode, Term};
+use crate::policy::{Evaluation, Snapshot};
+use crate::report::{Inputs, Report, build, render};
+use crate::store::Store;
+
+/// School names by code.
+pub(super) fn school_names(store: &Store) -> anyhow::Result<BTreeMap<SchoolCode, String>> {
+    Ok(store
+        .schools(None)?
+        .into_iter()
+        .map(|s| (s.code, s.name))
+        .collect())
+}
+
+/// The data's last change set: the newest committed batch id.
+pub(super) fn last_change_set(store: &Store) -> anyhow::Result<Option<u64>> {
+    Ok(store
+        .batches()?
+        .iter()
+        .filter(|b| b.state == BatchState::Committed)
+        .map(|b| b.id)
+        .max())
+}
+
+/// The report of a term for a district (or every district) as the store
+/// stands, with the evaluation it was built from.
+pub(super) fn report_of(
+    store: &Store,
+    snap: &Snapshot,
+    eval: &Evaluation,
+    term: Term,
+    district: Option<&DistrictCode>,
+) -> anyhow::Result<Report> {
+    let schools = school_names(store)?;
+    let inputs = Inputs {
+        term,
+        district,
+        schools: &schools,
+        last_change_set: last_change_set(store)?,
+    };
+    Ok(build(snap, eval, inputs))
+}
+
+/// Whether the store knows a district at all (record, agreement or student).
+pub(super) fn known(snap: &Snapshot, code: &DistrictCode) -> bool {
+    snap.district(code).is_some()
+        || snap.agreements_of(code).is_some()
+        || snap
+            .students()
+            .any(|(_, f)| f.student.as_ref().is_some_and(|s| &s.district() == code))
+}
+
+/// Runs `mecred report`.
+pub fn run(ctx: &Context, a: ReportArgs) -> anyhow::Result<Status> {
+    let store = ctx.open_store()?;
+    let (snap, eval) = evaluate(&store, ctx.today)?;
+    if let Some(d) = &a.district
+        && !known(&snap, d)
+    {
+        return Err(Refused(format!("there is no district {d} in the database")).into());
+    }
+    let report = report_of(&store, &snap, &eval, a.term, a.district.as_ref())?;
+    let bytes = render(&report, a.format);
+    match &a.output {
+        Some(path) => {
+            std::fs::write(path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "wrote the {} report for {} to {}",
+                a.term,
+                a.district
+                    .as_ref()
+                    .map_or("all districts".to_string(), |d| d.to_string()),
+                path.display()
+            );
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
+    Ok(Status::Ok)
+}

@@ -1,0 +1,237 @@
+//! Semester confirmations (SPEC §1 "Semester confirmation"), stored by
+//! district, term and a sequence number. A withdrawal is kept on its
+//! confirmation (who, when, why) rather than deleting it, so the history of a
+//! term's confirmations stays auditable; the current confirmation is the one
+//! not withdrawn, and there is at most one.
+
+use serde::{Deserialize, Serialize};
+
+use super::codec::encode;
+use super::{Result, SledResult, Store, StoreError, keys};
+use crate::domain::{DistrictCode, Term};
+
+/// The counts a confirmation records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmationCounts {
+    /// Qualifying students with Regional Core attained within the term.
+    pub regional_core: u64,
+    /// … with Basic Statewide.
+    pub basic_statewide: u64,
+    /// … with Advanced Statewide.
+    pub advanced_statewide: u64,
+    /// Open `error` findings.
+    pub error_findings: u64,
+    /// Open `warn` findings.
+    pub warn_findings: u64,
+}
+
+/// Who withdrew a confirmation, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    /// The OS user.
+    pub by: String,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A district's confirmation of its report for a term.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmationRecord {
+    /// The district.
+    pub district: DistrictCode,
+    /// The term.
+    pub term: Term,
+    /// 1 for the term's first confirmation, then counting up.
+    pub seq: u32,
+    /// The OS user who confirmed.
+    pub by: String,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// SHA-256 of the report's content when confirmed.
+    pub sha256: String,
+    /// The report's counts when confirmed.
+    pub counts: ConfirmationCounts,
+    /// Set once withdrawn.
+    pub withdrawn: Option<Withdrawal>,
+}
+
+impl ConfirmationRecord {
+    /// Whether it is current (not withdrawn).
+    pub fn is_current(&self) -> bool {
+        self.withdrawn.is_none()
+    }
+}
+
+impl Store {
+    /// Every confirmation, withdrawn ones included, by district, term, seq.
+    pub fn confirmations(&self) -> Result<Vec<ConfirmationRecord>> {
+        self.scan(&[keys::CONFIRMATION])
+    }
+
+    /// A district's confirmations of a term, oldest first.
+    pub fn confirmations_of(
+        &self,
+        district: &DistrictCode,
+        term: Term,
+    ) -> Result<Vec<ConfirmationRecord>> {
+        self.scan(&keys::confirmation_prefix(district, term))
+    }
+
+    /// Records a confirmation; its `seq` is assigned here. Refused when the
+    /// district's term already has a current confirmation. Durable before it
+    /// returns.
+    pub fn confirm(&self, mut rec: ConfirmationRecord) -> Result<ConfirmationRecord> {
+        let _w = self.writer();
+        let earlier = self.confirmations_of(&rec.district, rec.term)?;
+        if let Some(c) = earlier.iter().find(|c| c.is_current()) {
+            return Err(StoreError::Refused(format!(
+                "{} {} is already confirmed (by {} at {}); withdraw it first with `mecred unconfirm`",
+                rec.district, rec.term, c.by, c.at
+            )));
+        }
+        rec.seq = earlier.last().map_or(1, |c| c.seq.saturating_add(1));
+        rec.withdrawn = None;
+        self.tree()
+            .insert(
+                keys::confirmation(&rec.district, rec.term, rec.seq),
+                encode(&rec)?,
+            )
+            .db(self)?;
+        self.flush()?;
+        Ok(rec)
+    }
+
+    /// Withdraws the current confirmation of a district's term, keeping it
+    /// with the withdrawal. Refused when there is none. Durable before it
+    /// returns.
+    pub fn unconfirm(
+        &self,
+        district: &DistrictCode,
+        term: Term,
+        withdrawal: Withdrawal,
+    ) -> Result<ConfirmationRecord> {
+        let _w = self.writer();
+        let Some(mut rec) = self
+            .confirmations_of(district, term)?
+            .into_iter()
+            .find(ConfirmationRecord::is_current)
+        else {
+            return Err(StoreError::Refused(format!(
+                "{district} {term} has no current confirmation to withdraw"
+            )));
+        };
+        rec.withdrawn = Some(withdrawal);
+        self.tree()
+            .insert(keys::confirmation(district, term, rec.seq), encode(&rec)?)
+            .db(self)?;
+        self.flush()?;
+        Ok(rec)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn rec(d: &str, t: &str) -> ConfirmationRecord {
+        ConfirmationRecord {
+            district: DistrictCode::parse(d).unwrap(),
+            term: t.parse().unwrap(),
+            seq: 0,
+            by: "op".into(),
+            at: "2026-12-04T10:00:00Z".into(),
+            sha256: "ab".repeat(32),
+            counts: ConfirmationCounts {
+                regional_core: 5,
+                ..ConfirmationCounts::default()
+            },
+            withdrawn: None,
+        }
+    }
+
+    fn withdrawal() -> Withdrawal {
+        Withdrawal {
+            by: "op".into(),
+            at: "2026-12-05T10:00:00Z".into(),
+            reason: "wrong file".into(),
+        }
+    }
+
+    fn export(s: &Store) -> Vec<u8> {
+        let mut out = Vec::new();
+        s.export(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn confirm_refuses_a_second_until_withdrawn_and_keeps_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let first = s.confirm(rec("017", "fall-2026")).unwrap();
+        assert_eq!(first.seq, 1);
+        assert!(matches!(
+            s.confirm(rec("017", "fall-2026")),
+            Err(StoreError::Refused(_))
+        ));
+        // Another term or district is independent.
+        s.confirm(rec("017", "spring-2026")).unwrap();
+        s.confirm(rec("036", "fall-2026")).unwrap();
+        let w = s
+            .unconfirm(&first.district, first.term, withdrawal())
+            .unwrap();
+        assert_eq!(w.withdrawn.unwrap().reason, "wrong file");
+        assert!(matches!(
+            s.unconfirm(&first.district, first.term, withdrawal()),
+            Err(StoreError::Refused(_))
+        ));
+        let again = s.confirm(rec("017", "fall-2026")).unwrap();
+        assert_eq!(again.seq, 2);
+        let all = s.confirmations_of(&first.district, first.term).unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(!all[0].is_current() && all[1].is_current());
+        // Ordered by district, then term in time order.
+        let keys: Vec<String> = s
+            .confirmations()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{} {} {}", c.district, c.term, c.seq))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "017 spring-2026 1",
+                "017 fall-2026 1",
+                "017 fall-2026 2",
+                "036 fall-2026 1"
+            ]
+        );
+    }
+
+    #[test]
+    fn confirmations_export_as_kind_confirmation_and_round_trip() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let s = Store::open(a.path()).unwrap();
+        let c = s.confirm(rec("017", "fall-2026")).unwrap();
+        s.unconfirm(&c.district, c.term, withdrawal()).unwrap();
+        s.confirm(rec("017", "fall-2026")).unwrap();
+        let first = export(&s);
+        let text = String::from_utf8(first.clone()).unwrap();
+        assert!(
+            text.contains("{\"kind\":\"confirmation\",\"district\":\"017\""),
+            "{text}"
+        );
+        let t = Store::open(b.path()).unwrap();
+        t.restore(&mut first.as_slice()).unwrap();
+        assert_eq!(export(&t), first);
+        assert_eq!(t.confirmations().unwrap(), s.confirmations().unwrap());
+        // The same confirmation twice in a dump is refused.
+        let c = tempfile::tempdir().unwrap();
+        let u = Store::open(c.path()).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        let twice = format!("{text}{line}\n");
+        assert!(u.restore(&mut twice.as_bytes()).is_err());
+    }
+}
