@@ -3,11 +3,12 @@
 use super::Context;
 use std::sync::Arc;
 
+use crate::domain::Date;
 use crate::domain::{
     Ack, Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode,
     Student, StudentId,
 };
-use crate::policy::Snapshot;
+use crate::policy::{Evaluation, Snapshot};
 use crate::store::Store;
 use crate::tui::source::{Event, EventSummary};
 use crate::tui::{Source, TuiOptions};
@@ -66,6 +67,9 @@ impl Source for StoreSource {
     fn snapshot(&self) -> anyhow::Result<Snapshot> {
         super::load_snapshot(&self.0)
     }
+    fn evaluated(&self, today: Date) -> anyhow::Result<(Snapshot, Evaluation)> {
+        super::evaluate(&self.0, today)
+    }
     fn acks(&self) -> anyhow::Result<Vec<Ack>> {
         Ok(self.0.acks()?)
     }
@@ -84,4 +88,45 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
         actor: ctx.actor.clone(),
     };
     crate::tui::run(Arc::new(StoreSource(store.clone())), &opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::args::ConfirmArgs;
+    use crate::domain::Term;
+
+    #[test]
+    fn the_ui_sees_confirmations_like_check_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context {
+            db: Some(dir.path().join("db")),
+            today: crate::cli::demo::DEMO_TODAY,
+            today_given: true,
+            json: true,
+            read_only: false,
+            keymap: "default".into(),
+            actor: "tester".into(),
+        };
+        let store = ctx.open_store().unwrap();
+        crate::cli::demo::build(&ctx, &store).unwrap();
+        let pending = |store: &Store| {
+            let source = StoreSource(store.clone());
+            let (_, eval) = source.evaluated(ctx.today).unwrap();
+            eval.findings()
+                .iter()
+                .filter(|f| f.rule.as_str() == "CONFIRM-PENDING")
+                .map(|f| f.district.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pending(&store), vec!["017", "036", "W3B"]);
+        drop(store);
+        let args = ConfirmArgs {
+            term: "fall-2026".parse::<Term>().unwrap(),
+            district: crate::domain::DistrictCode::parse("017").unwrap(),
+        };
+        crate::cli::confirm::run_confirm(&ctx, args).unwrap();
+        let store = ctx.open_store().unwrap();
+        assert_eq!(pending(&store), vec!["036", "W3B"]);
+    }
 }

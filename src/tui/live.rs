@@ -126,8 +126,7 @@ pub struct Policy {
 impl Policy {
     /// Reads everything and evaluates it in full (run on a worker thread).
     pub fn load(source: &dyn Source, today: Date) -> anyhow::Result<Policy> {
-        let snapshot = source.snapshot()?;
-        let evaluation = Evaluation::full(&snapshot, today);
+        let (snapshot, evaluation) = source.evaluated(today)?;
         let acks = source
             .acks()?
             .into_iter()

@@ -114,6 +114,17 @@ pub trait Source {
         }
         Ok(s)
     }
+    /// The snapshot evaluated on `today`. The default is a full evaluation
+    /// of [`Source::snapshot`]; the store also feeds in the current
+    /// confirmations (CONFIRM-PENDING clears, CONFIRM-STALE fires).
+    fn evaluated(
+        &self,
+        today: crate::domain::Date,
+    ) -> anyhow::Result<(Snapshot, crate::policy::Evaluation)> {
+        let snapshot = self.snapshot()?;
+        let evaluation = crate::policy::Evaluation::full(&snapshot, today);
+        Ok((snapshot, evaluation))
+    }
     /// Every stored acknowledgement (any order).
     fn acks(&self) -> anyhow::Result<Vec<Ack>> {
         Ok(Vec::new())
