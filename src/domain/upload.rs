@@ -272,8 +272,10 @@ impl Summary {
 /// `Y`/`N`, credentials joined by `; `, `None` for empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
-    /// The SPEC §2 column name (`Cohort` for a grade implying a new cohort).
-    pub field: String,
+    /// The SPEC §2 column name (`Cohort` for a grade implying a new cohort);
+    /// borrowed from the column list when triage makes it, so a 100,000-row
+    /// file does not allocate a name per change.
+    pub field: std::borrow::Cow<'static, str>,
     /// Stored before.
     pub before: Option<String>,
     /// Stored after.

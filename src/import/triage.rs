@@ -1,7 +1,7 @@
 //! Staged rows against the stored data (SPEC §2 items 12–15): each row's
 //! outcome, the stored values it changes, and the writes a commit applies.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::columns::Col;
 use crate::domain::{
@@ -92,9 +92,9 @@ pub fn triage(
     };
     let mut view = View {
         store,
-        pending: HashMap::new(),
+        pending: HashMap::default(),
         order: Vec::new(),
-        before: HashMap::new(),
+        before: HashMap::default(),
     };
     let mut results = Vec::with_capacity(rows.len());
     let mut summary = Summary::default();
@@ -172,10 +172,10 @@ impl RowCtx<'_, '_> {
         ));
     }
 
-    fn change(&mut self, field: &str, before: Option<String>, after: Option<String>) {
+    fn change(&mut self, field: &'static str, before: Option<String>, after: Option<String>) {
         if before != after {
             self.changes.push(FieldChange {
-                field: field.to_string(),
+                field: std::borrow::Cow::Borrowed(field),
                 before,
                 after,
             });
