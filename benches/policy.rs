@@ -13,85 +13,17 @@
 use std::path::Path;
 use std::time::Duration;
 
+mod common;
+
+use common::{TODAY, state};
 use criterion::{Criterion, criterion_group, criterion_main};
-use mecred::cli::{Context, Staged, load_snapshot, stage};
-use mecred::domain::{BatchKind, Date, Record, RecordKey, Term};
+use mecred::cli::load_snapshot;
+use mecred::domain::{Date, Record, RecordKey};
 use mecred::policy::{Evaluation, Snapshot};
-use mecred::store::Store;
 
-const TODAY: Date = Date::constant(2026, 12, 4);
-
-fn context(db: &Path) -> Context {
-    Context {
-        db: Some(db.to_path_buf()),
-        today: TODAY,
-        today_given: true,
-        json: true,
-        read_only: false,
-        keymap: "default".into(),
-        actor: "bench".into(),
-    }
-}
-
-fn import(ctx: &Context, store: &Store, path: &Path, kind: BatchKind, term: Term) {
-    let name = path.file_name().unwrap().to_str().unwrap();
-    let bytes = std::fs::read(path).unwrap();
-    match stage(ctx, store, name, bytes, Some(kind), term, true).unwrap() {
-        Staged::Batch { .. } => {}
-        Staged::Rejected { problem, .. } => panic!("{name}: {}", problem.message),
-    }
-}
-
-/// Generates the state and imports it; returns the loaded snapshot.
-fn state(dir: &Path, students: u32) -> Snapshot {
-    let out = dir.join("gen");
-    mecred::generate::generate(&mecred::generate::GenOptions {
-        students,
-        seed: 1,
-        out_dir: out.clone(),
-    })
-    .unwrap();
-    let db = dir.join("db");
-    let ctx = context(&db);
-    let store = Store::open(&db).unwrap();
-    let fall: Term = "fall-2026".parse().unwrap();
-    import(
-        &ctx,
-        &store,
-        &out.join("districts.csv"),
-        BatchKind::Districts,
-        fall,
-    );
-    let mut files: Vec<(Date, std::path::PathBuf, Term)> =
-        std::fs::read_dir(out.join("completions"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-            .map(|p| {
-                let stem = p.file_stem().unwrap().to_str().unwrap().to_string();
-                let term: Term = stem.split_once('-').unwrap().1.parse().unwrap();
-                (term.first_day(), p, term)
-            })
-            .collect();
-    files.sort();
-    for (_, p, term) in &files {
-        import(&ctx, &store, p, BatchKind::Completions, *term);
-    }
-    import(
-        &ctx,
-        &store,
-        &out.join("exam-results.csv"),
-        BatchKind::Exam,
-        fall,
-    );
-    import(
-        &ctx,
-        &store,
-        &out.join("statewide.csv"),
-        BatchKind::Statewide,
-        fall,
-    );
-    load_snapshot(&store).unwrap()
+/// Generates the state, imports it and loads the policy snapshot.
+fn snapshot(dir: &Path, students: u32) -> Snapshot {
+    load_snapshot(&state(dir, students)).unwrap()
 }
 
 fn policy(c: &mut Criterion) {
@@ -100,7 +32,7 @@ fn policy(c: &mut Criterion) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(250_000);
     let dir = tempfile::tempdir().unwrap();
-    let mut snap = state(dir.path(), students);
+    let mut snap = snapshot(dir.path(), students);
     let mut g = c.benchmark_group(format!("policy_{students}_students"));
     g.sample_size(20).measurement_time(Duration::from_secs(20));
     g.bench_function("full_evaluation", |b| {
