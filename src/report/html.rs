@@ -113,10 +113,7 @@ fn district(o: &mut String, d: &DistrictReport) {
         esc(d.name.as_deref().unwrap_or("(no district record)"))
     );
     let a = &d.agreement;
-    let signed = match (a.agreement_type, a.signed) {
-        (Some(t), Some(s)) => format!("{t}, signed {s}"),
-        _ => "no agreement".to_string(),
-    };
+    let signed = a.signed_text();
     let _ = writeln!(
         o,
         "<p>Agreement {}: <strong>{}</strong> ({signed})</p>",
@@ -130,11 +127,7 @@ fn district(o: &mut String, d: &DistrictReport) {
         t.students, t.qualifying, t.blocked, t.error_findings, t.warn_findings
     );
     for c in CREDENTIALS {
-        let rows: Vec<_> = d
-            .qualifying
-            .iter()
-            .filter_map(|s| s.attained(c).map(|date| (s, date)))
-            .collect();
+        let rows = d.qualifying_for(c);
         let _ = writeln!(o, "<h3>{} ({})</h3>", c.as_str(), rows.len());
         if rows.is_empty() {
             o.push_str("<p>None.</p>\n");

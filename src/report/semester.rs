@@ -89,6 +89,17 @@ pub struct DistrictReport {
     pub blocked: Vec<BlockedRow>,
 }
 
+impl DistrictReport {
+    /// The students who attained `c` within the term, with the date, in
+    /// report order (what every writer lists per credential).
+    pub fn qualifying_for(&self, c: Credential) -> Vec<(&StudentRow, Date)> {
+        self.qualifying
+            .iter()
+            .filter_map(|s| s.attained(c).map(|date| (s, date)))
+            .collect()
+    }
+}
+
 /// A district's agreement status for the term's school year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgreementStatus {
@@ -104,6 +115,16 @@ pub struct AgreementStatus {
     pub agreement_type: Option<&'static str>,
     /// The district's AGREEMENT-* findings.
     pub findings: Vec<FindingRow>,
+}
+
+impl AgreementStatus {
+    /// `client-contract, signed 2026-08-12`, or `no agreement`.
+    pub fn signed_text(&self) -> String {
+        match (self.agreement_type, self.signed) {
+            (Some(t), Some(s)) => format!("{t}, signed {s}"),
+            _ => "no agreement".to_string(),
+        }
+    }
 }
 
 /// Counts of a district (or of the state).

@@ -193,10 +193,7 @@ fn district(o: &mut String, d: &DistrictReport) {
         cell(d.name.as_deref().unwrap_or("(no district record)"))
     );
     let a = &d.agreement;
-    let signed = match (a.agreement_type, a.signed) {
-        (Some(t), Some(s)) => format!("{t}, signed {s}"),
-        _ => "no agreement".to_string(),
-    };
+    let signed = a.signed_text();
     let _ = writeln!(o, "Agreement {}: **{}** ({signed})", a.year, a.status);
     for f in &a.findings {
         let _ = writeln!(o, "- {}", finding(f));
@@ -208,11 +205,7 @@ fn district(o: &mut String, d: &DistrictReport) {
         t.students, t.qualifying, t.blocked, t.error_findings, t.warn_findings
     );
     for c in CREDENTIALS {
-        let rows: Vec<_> = d
-            .qualifying
-            .iter()
-            .filter_map(|s| s.attained(c).map(|date| (s, date)))
-            .collect();
+        let rows = d.qualifying_for(c);
         let _ = writeln!(o, "### {} ({})\n", c.as_str(), rows.len());
         if rows.is_empty() {
             let _ = writeln!(o, "None.\n");
