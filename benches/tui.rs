@@ -1,6 +1,12 @@
 //! Fuzzy filter per keystroke over 250,000 synthetic names (full pass and
-//! narrowing), and one module-grid page render at 80×24 and 300×80.
+//! narrowing), one module-grid page render at 80×24 and 300×80, and on the
+//! `mecred gen` state (imported): opening the database to the first frame,
+//! the background load behind it, and a finder keystroke to its frame.
 #![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mecred::search::{Entry, Index, Narrowing, Target};
@@ -97,5 +103,117 @@ fn grid(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, fuzzy, grid);
+fn on_state(c: &mut Criterion) {
+    use mecred::tui::app::Effect;
+    use mecred::tui::keymap::{Chord, load_keymap};
+    use mecred::tui::live::Policy;
+    use mecred::tui::runtime::{load, overview};
+    use mecred::tui::{App, theme::Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let students = common::students();
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::state(dir.path(), students));
+    let db = dir.path().join("db");
+    let app_on = |size: (u16, u16)| {
+        let mut app = App::new(
+            load_keymap("default", None).0,
+            Theme::color(),
+            common::TODAY,
+            "bench",
+            false,
+        );
+        app.resize(size.0, size.1);
+        app
+    };
+    // What the event loop does before its first draw: the quick loads
+    // inline, the rest handed to threads (not waited for).
+    let first_frame =
+        |app: &mut App, src: &dyn mecred::tui::Source, t: &mut Terminal<TestBackend>| {
+            for e in app.start() {
+                if let Effect::Load(r) = e
+                    && r.is_quick()
+                {
+                    let _ = app.loaded(load(src, r));
+                }
+            }
+            t.draw(|f| mecred::tui::render(app, f)).unwrap();
+        };
+    let mut g = c.benchmark_group(format!("tui_state_{students}"));
+    g.sample_size(10);
+    g.bench_function("open_db_to_first_frame_80x24", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t0 = Instant::now();
+                let store = mecred::store::Store::open(&db).unwrap();
+                let src = mecred::cli::store_source(&store);
+                let mut app = app_on((80, 24));
+                let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+                first_frame(&mut app, &*src, &mut t);
+                total += t0.elapsed();
+                drop((app, src, store));
+                // sled's background thread lets go of its lock a moment later.
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            total
+        })
+    });
+    let store = mecred::store::Store::open(&db).unwrap();
+    let src = mecred::cli::store_source(&store);
+    g.measurement_time(Duration::from_secs(40));
+    g.bench_function("background_read_names_and_evaluate", |b| {
+        b.iter(|| {
+            Policy::load_then(&*src, common::TODAY, |snap| {
+                overview(&*src, snap).unwrap();
+            })
+            .unwrap()
+        })
+    });
+    // The finder over every name: each keystroke of "landry" to its frame,
+    // the search step (the worker's) included.
+    let mut app = app_on((80, 24));
+    let mut names = None;
+    let policy = Policy::load_then(&*src, common::TODAY, |snap| {
+        names = Some(overview(&*src, snap).unwrap());
+    })
+    .unwrap();
+    drop(policy);
+    let _ = app.loaded(mecred::tui::app::Loaded::Overview(Ok(names.unwrap())));
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    // Typing `typed`, then timing only the key `key` to its frame.
+    let mut type_then_time = |typed: &str, key: &str| -> Duration {
+        let step = |app: &mut App, ch: &str| {
+            let mut queue = app.key(Chord::parse(ch).unwrap());
+            while let Some(e) = queue.pop() {
+                if let Effect::Search(job) = e {
+                    let hits = job.job.run(&job.index);
+                    queue.extend(app.loaded(mecred::tui::app::Loaded::Hits {
+                        query: job.job.query,
+                        hits,
+                    }));
+                }
+            }
+        };
+        step(&mut app, "C-p");
+        for ch in typed.chars() {
+            step(&mut app, &ch.to_string());
+        }
+        let t0 = Instant::now();
+        step(&mut app, key);
+        t.draw(|f| mecred::tui::render(&app, f)).unwrap();
+        let took = t0.elapsed();
+        step(&mut app, "esc");
+        took
+    };
+    for (typed, key) in [("", "l"), ("la", "n"), ("landr", "y")] {
+        g.bench_function(format!("finder_key_{key}_after_{typed:?}_to_frame"), |b| {
+            b.iter_custom(|iters| (0..iters).map(|_| type_then_time(typed, key)).sum())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, fuzzy, grid, on_state);
 criterion_main!(benches);

@@ -19,6 +19,7 @@ pub use args::{Cli, Command};
 pub use check::{evaluate, load_snapshot};
 pub use context::Context;
 pub use import::{Staged, stage};
+pub use tui_source::store_source;
 
 use std::process::ExitCode;
 

@@ -8,7 +8,7 @@ pub mod semester;
 pub mod template;
 pub mod write;
 
-pub use semester::{Inputs, Report, build, hash};
+pub use semester::{Inputs, Report, Totals, build, hash, totals};
 pub use write::{Format, render};
 #[cfg(test)]
 mod tests;

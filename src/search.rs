@@ -100,8 +100,27 @@ fn matcher() -> SkimMatcherV2 {
 }
 
 fn score(text: &str, query: &str) -> Option<i64> {
+    if !subsequence(text, query) {
+        return None;
+    }
     matcher().fuzzy_match(text, query)
 }
+
+/// Whether `query`'s characters occur in `text` in order, case ignored
+/// (ASCII or Unicode): every match of the scorer is one, and the test is
+/// many times cheaper than scoring, so most entries are ruled out by it.
+fn subsequence(text: &str, query: &str) -> bool {
+    let same = |a: char, b: char| {
+        a == b
+            || a.eq_ignore_ascii_case(&b)
+            || (!a.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))
+    };
+    let mut chars = text.chars();
+    query.chars().all(|q| chars.any(|t| same(t, q)))
+}
+
+/// Candidates above this are scored on two threads.
+const PARALLEL_FROM: usize = 16_384;
 
 /// Best score first, then index order: a total order, so a narrowed list
 /// and a full pass come out identical.
@@ -159,17 +178,32 @@ impl Index {
             sort_hits(&mut v);
             return v;
         }
-        let mut v: Vec<Hit> = candidates
-            .iter()
-            .filter_map(|h| {
-                let e = self.entries.get(h.entry as usize)?;
-                let score = score(&e.text, query)?;
-                Some(Hit {
-                    entry: h.entry,
-                    score,
+        let pass = |part: &[Hit]| -> Vec<Hit> {
+            part.iter()
+                .filter_map(|h| {
+                    let e = self.entries.get(h.entry as usize)?;
+                    let score = score(&e.text, query)?;
+                    Some(Hit {
+                        entry: h.entry,
+                        score,
+                    })
                 })
+                .collect()
+        };
+        let mut v = if candidates.len() >= PARALLEL_FROM {
+            let (a, b) = candidates.split_at(candidates.len() / 2);
+            std::thread::scope(|s| {
+                let other = s.spawn(|| pass(b));
+                let mut v = pass(a);
+                match other.join() {
+                    Ok(hits) => v.extend(hits),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+                v
             })
-            .collect();
+        } else {
+            pass(candidates)
+        };
         sort_hits(&mut v);
         v
     }

@@ -26,12 +26,12 @@ pub fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
     for a in store.agreements(None)? {
         s.insert(Record::Agreement(a));
     }
-    for st in store.students()? {
+    store.for_each_student(|st| {
         s.insert(Record::Student(st));
-    }
-    for e in store.exams()? {
+    })?;
+    store.for_each_exam(|e| {
         s.insert(Record::Exam(e));
-    }
+    })?;
     for a in store.statewide()? {
         s.insert(Record::Statewide(a));
     }
@@ -56,14 +56,25 @@ pub fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
 /// so evaluating before the confirmations are known gives the same hashes.
 pub fn evaluate(store: &Store, today: Date) -> anyhow::Result<(Snapshot, Evaluation)> {
     let mut snap = load_snapshot(store)?;
-    let mut eval = Evaluation::full(&snap, today);
+    let eval = evaluate_loaded(store, &mut snap, today)?;
+    Ok((snap, eval))
+}
+
+/// [`evaluate`] on a snapshot already loaded (by [`load_snapshot`]): the
+/// current confirmations are set into it.
+pub fn evaluate_loaded(
+    store: &Store,
+    snap: &mut Snapshot,
+    today: Date,
+) -> anyhow::Result<Evaluation> {
+    let mut eval = Evaluation::full(snap, today);
     let current: Vec<_> = store
         .confirmations()?
         .into_iter()
         .filter(|c| c.is_current())
         .collect();
     if current.is_empty() {
-        return Ok((snap, eval));
+        return Ok(eval);
     }
     let schools = school_names(store)?;
     let last = last_change_set(store)?;
@@ -76,7 +87,7 @@ pub fn evaluate(store: &Store, today: Date) -> anyhow::Result<(Snapshot, Evaluat
                 schools: &schools,
                 last_change_set: last,
             };
-            let now = crate::report::hash(&crate::report::build(&snap, &eval, inputs));
+            let now = crate::report::hash(&crate::report::build(snap, &eval, inputs));
             Confirmation {
                 district: c.district.clone(),
                 term: c.term,
@@ -86,8 +97,8 @@ pub fn evaluate(store: &Store, today: Date) -> anyhow::Result<(Snapshot, Evaluat
         })
         .collect();
     let touched = snap.set_confirmations(confirmations);
-    eval.update(&snap, &touched);
-    Ok((snap, eval))
+    eval.update(snap, &touched);
+    Ok(eval)
 }
 
 /// `acknowledged` in the JSON: `{by, at, reason}`.

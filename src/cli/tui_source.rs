@@ -67,8 +67,8 @@ impl Source for StoreSource {
     fn snapshot(&self) -> anyhow::Result<Snapshot> {
         super::load_snapshot(&self.0)
     }
-    fn evaluated(&self, today: Date) -> anyhow::Result<(Snapshot, Evaluation)> {
-        super::evaluate(&self.0, today)
+    fn evaluate(&self, snapshot: &mut Snapshot, today: Date) -> anyhow::Result<Evaluation> {
+        super::check::evaluate_loaded(&self.0, snapshot, today)
     }
     fn acks(&self) -> anyhow::Result<Vec<Ack>> {
         Ok(self.0.acks()?)
@@ -76,6 +76,11 @@ impl Source for StoreSource {
     fn acknowledge(&self, ack: &Ack) -> anyhow::Result<()> {
         Ok(self.0.put_ack(ack)?)
     }
+}
+
+/// The store as the TUI's data source (benches and tests drive the UI on it).
+pub fn store_source(store: &Store) -> Arc<dyn Source + Send + Sync> {
+    Arc::new(StoreSource(store.clone()))
 }
 
 /// Opens the terminal UI on `store`.
@@ -87,7 +92,7 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
         db_label: store.path().display().to_string(),
         actor: ctx.actor.clone(),
     };
-    crate::tui::run(Arc::new(StoreSource(store.clone())), &opts)
+    crate::tui::run(store_source(store), &opts)
 }
 
 #[cfg(test)]
@@ -112,7 +117,8 @@ mod tests {
         crate::cli::demo::build(&ctx, &store).unwrap();
         let pending = |store: &Store| {
             let source = StoreSource(store.clone());
-            let (_, eval) = source.evaluated(ctx.today).unwrap();
+            let mut snap = source.snapshot().unwrap();
+            let eval = source.evaluate(&mut snap, ctx.today).unwrap();
             eval.findings()
                 .iter()
                 .filter(|f| f.rule.as_str() == "CONFIRM-PENDING")

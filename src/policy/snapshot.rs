@@ -93,7 +93,9 @@ pub(super) fn id_key(id: &StudentId) -> u64 {
 pub struct Snapshot {
     districts: BTreeMap<DistrictCode, District>,
     agreements: BTreeMap<DistrictCode, BTreeMap<SchoolYear, Agreement>>,
-    students: HashMap<StudentId, Entry>,
+    /// Boxed: a table sized for 250,000 entries has ~2x the slots, and an
+    /// entry is a few hundred bytes.
+    students: HashMap<StudentId, Box<Entry>>,
     uploads: HashSet<(DistrictCode, Term)>,
     confirmations: Vec<Confirmation>,
 }
@@ -183,9 +185,11 @@ impl Snapshot {
     }
 
     fn file(&mut self, id: &StudentId, change: impl FnOnce(&mut StudentFile)) {
-        let e = self.students.entry(id.clone()).or_insert_with(|| Entry {
-            key: id_key(id),
-            ..Entry::default()
+        let e = self.students.entry(id.clone()).or_insert_with(|| {
+            Box::new(Entry {
+                key: id_key(id),
+                ..Entry::default()
+            })
         });
         change(&mut e.file);
         if let Some(code) = e
@@ -204,12 +208,12 @@ impl Snapshot {
 
     /// Every student's entry (any order).
     pub(super) fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.students.values()
+        self.students.values().map(|e| &**e)
     }
 
     /// One student's entry.
     pub(super) fn entry(&self, id: &StudentId) -> Option<&Entry> {
-        self.students.get(id)
+        self.students.get(id).map(|e| &**e)
     }
 
     /// Adds a stored record.

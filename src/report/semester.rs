@@ -303,6 +303,24 @@ fn order_key(s: &Student) -> (String, String, String, String) {
 
 /// Builds the report. Pure: the same inputs give the same report.
 pub fn build(snap: &Snapshot, eval: &Evaluation, inp: Inputs) -> Report {
+    build_with(snap, eval, inp, true)
+}
+
+/// The statewide report of `term` without its student lists (`qualifying`
+/// and `blocked` stay empty): every count and agreement status, at a
+/// fraction of the cost (the dashboard).
+pub fn totals(snap: &Snapshot, eval: &Evaluation, term: Term) -> Report {
+    let schools = BTreeMap::new();
+    let inp = Inputs {
+        term,
+        district: None,
+        schools: &schools,
+        last_change_set: None,
+    };
+    build_with(snap, eval, inp, false)
+}
+
+fn build_with(snap: &Snapshot, eval: &Evaluation, inp: Inputs, detail: bool) -> Report {
     let mut by_district: BTreeMap<DistrictCode, Vec<&Student>> = BTreeMap::new();
     for (_, file) in snap.students() {
         if let Some(s) = &file.student {
@@ -324,7 +342,7 @@ pub fn build(snap: &Snapshot, eval: &Evaluation, inp: Inputs) -> Report {
         .iter()
         .map(|code| {
             let students = by_district.remove(code).unwrap_or_default();
-            district(snap, eval, &inp, code, students)
+            district(snap, eval, &inp, code, students, detail)
         })
         .collect();
     let statewide = inp.district.is_none().then(|| {
@@ -353,8 +371,11 @@ fn district(
     inp: &Inputs,
     code: &DistrictCode,
     mut students: Vec<&Student>,
+    detail: bool,
 ) -> DistrictReport {
-    students.sort_by_cached_key(|s| order_key(s));
+    if detail {
+        students.sort_by_cached_key(|s| order_key(s));
+    }
     let mut totals = Totals::empty();
     totals.districts = 1;
     totals.students = students.len();
@@ -411,8 +432,11 @@ fn district(
                         Credential::AdvancedStatewide => totals.advanced_statewide += 1,
                     }
                 }
-                qualifying.push(row(att));
+                if detail {
+                    qualifying.push(row(att));
+                }
             }
+            Standing::Blocked(_) if !detail => totals.blocked += 1,
             Standing::Blocked(att) => {
                 totals.blocked += 1;
                 blocked.push(BlockedRow {

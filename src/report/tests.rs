@@ -216,3 +216,21 @@ fn formats_parse() {
     assert_eq!("html".parse::<Format>().unwrap().extension(), "html");
     assert!("pdf".parse::<Format>().is_err());
 }
+
+#[test]
+fn totals_count_like_the_full_report_without_the_lists() {
+    let s = world();
+    let eval = Evaluation::full(&s, d(2026, 12, 4));
+    let full = built(d(2026, 12, 4), None);
+    let t = super::semester::totals(&s, &eval, "fall-2026".parse().unwrap());
+    assert_eq!(t.statewide, full.statewide);
+    assert_eq!(t.districts.len(), full.districts.len());
+    for (a, b) in t.districts.iter().zip(&full.districts) {
+        assert_eq!(
+            (&a.code, &a.totals, &a.agreement),
+            (&b.code, &b.totals, &b.agreement)
+        );
+        assert!(a.qualifying.is_empty() && a.blocked.is_empty());
+    }
+    assert!(!full.districts[0].qualifying.is_empty());
+}

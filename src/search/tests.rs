@@ -112,3 +112,53 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The cheap pre-test never rules out what the scorer matches (mixed
+    /// case, accents, punctuation).
+    #[test]
+    fn the_subsequence_pre_test_keeps_every_match(
+        text in "[A-Za-zÉéÀàß ,'0-9]{0,20}",
+        query in "[A-Za-zÉéÀàß ,'0-9]{1,4}",
+    ) {
+        if super::matcher().fuzzy_match(&text, &query).is_some() {
+            prop_assert!(super::subsequence(&text, &query), "{text:?} {query:?}");
+        }
+    }
+}
+
+#[test]
+fn a_big_pass_on_two_threads_equals_one_thread() {
+    let names: Vec<String> = (0..super::PARALLEL_FROM + 501)
+        .map(|i| {
+            format!(
+                "{}{}, {} {i:010}",
+                ["Landry", "Hebert", "Guidry"][i % 3],
+                i % 97,
+                ["Ava", "Ben"][i % 2]
+            )
+        })
+        .collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let ix = index(&refs);
+    for q in ["l", "lan", "heb9", "ben 00"] {
+        let two = ix.full_pass(q);
+        let mut one: Vec<Hit> = ix
+            .all()
+            .iter()
+            .filter_map(|h| {
+                let text = &ix.get(*h)?.text;
+                let score = super::matcher().fuzzy_match(text, q)?;
+                Some(Hit {
+                    entry: h.entry,
+                    score,
+                })
+            })
+            .collect();
+        super::sort_hits(&mut one);
+        assert!(!two.is_empty());
+        assert_eq!(two, one, "{q}");
+    }
+}

@@ -44,6 +44,17 @@ impl Store {
         Ok(all)
     }
 
+    /// Hands every student to `f`, by id, without collecting them (a full
+    /// load keeps one copy, not two).
+    pub fn for_each_student(&self, f: impl FnMut(Student)) -> Result<()> {
+        self.each(&[keys::STUDENT], f)
+    }
+
+    /// Hands every exam attempt to `f`, by student, then date.
+    pub fn for_each_exam(&self, f: impl FnMut(ExamAttempt)) -> Result<()> {
+        self.each(&[keys::EXAM], f)
+    }
+
     /// The students of a district, by school, then id.
     pub fn students_of_district(&self, d: &DistrictCode) -> Result<Vec<Student>> {
         self.students_by_index(&keys::by_district(d))
@@ -97,11 +108,16 @@ impl Store {
     /// Decodes every value under a prefix, in key order.
     pub(super) fn scan<T: DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<T>> {
         let mut out = Vec::new();
+        self.each(prefix, |x| out.push(x))?;
+        Ok(out)
+    }
+
+    fn each<T: DeserializeOwned>(&self, prefix: &[u8], mut f: impl FnMut(T)) -> Result<()> {
         for kv in self.tree().scan_prefix(prefix) {
             let (k, v) = kv.db(self)?;
-            out.push(self.decode(&k, &v)?);
+            f(self.decode(&k, &v)?);
         }
-        Ok(out)
+        Ok(())
     }
 
     fn students_by_index(&self, prefix: &[u8]) -> Result<Vec<Student>> {

@@ -192,8 +192,6 @@ pub enum Request {
     Students(SchoolCode),
     /// A student, its exams and history.
     Student(StudentId),
-    /// Every name (the finder) and the dashboard's counts: one full read.
-    Overview,
     /// A grid's rows.
     Grid(GridScope),
     /// Upload batches.
@@ -248,13 +246,11 @@ pub enum Effect {
     },
 }
 
-/// The names and the counts read once at start.
+/// The names read once at start (with the evaluation's snapshot).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overview {
     /// Districts, schools and students for the finder.
     pub index: Arc<Index>,
-    /// The dashboard's numbers.
-    pub dashboard: Dashboard,
 }
 
 /// A finished [`Request`] or [`SearchJob`].
@@ -270,6 +266,8 @@ pub enum Loaded {
     Student(StudentId, Result<Option<StudentRecord>, String>),
     /// The overview.
     Overview(Result<Overview, String>),
+    /// The dashboard's numbers, after every evaluation.
+    Dashboard(Arc<Dashboard>),
     /// A grid's rows.
     Grid(GridScope, Result<Vec<GridRow>, String>),
     /// Upload batches.
@@ -317,7 +315,7 @@ pub struct App {
     /// Every name, loaded in the background at start.
     pub index: Loadable<Arc<Index>>,
     /// The dashboard's numbers, loaded with the names.
-    pub dashboard: Loadable<Dashboard>,
+    pub dashboard: Loadable<Arc<Dashboard>>,
     /// Keys of a multi-key binding typed so far.
     pub pending: Vec<Chord>,
     /// Terminal size (columns, rows).
@@ -367,11 +365,7 @@ impl App {
     /// The effects that fill the first screen (districts: quick) and the
     /// overview (background).
     pub fn start(&self) -> Vec<Effect> {
-        vec![
-            Effect::Load(Request::Districts),
-            Effect::Load(Request::Overview),
-            Effect::Evaluate,
-        ]
+        vec![Effect::Load(Request::Districts), Effect::Evaluate]
     }
 
     /// The screen on top.

@@ -7,13 +7,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use super::progress::Module;
+use super::progress::{Dashboard, Module, dashboard};
 use super::source::Source;
 use crate::domain::{
     Ack, Date, District, DistrictCode, Finding, FindingModule, FindingSeverity, Item, RuleId,
-    Severity, StudentId, Write,
+    School, Severity, StudentId, Write,
 };
 use crate::policy::{Evaluation, Snapshot, Touched};
+use crate::search::{Entry, Index};
 
 /// One finding as the screens list it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,33 +122,78 @@ pub struct Policy {
     snapshot: Snapshot,
     evaluation: Evaluation,
     acks: HashMap<String, Ack>,
+    dashboard: Arc<Dashboard>,
 }
 
 impl Policy {
     /// Reads everything and evaluates it in full (run on a worker thread).
     pub fn load(source: &dyn Source, today: Date) -> anyhow::Result<Policy> {
-        let (snapshot, evaluation) = source.evaluated(today)?;
+        Policy::load_then(source, today, |_| ())
+    }
+
+    /// [`Policy::load`], handing the snapshot to `read` before evaluating
+    /// it: everything is read once, and what needs only the records (the
+    /// finder's names) goes out first.
+    pub fn load_then(
+        source: &dyn Source,
+        today: Date,
+        read: impl FnOnce(&Snapshot),
+    ) -> anyhow::Result<Policy> {
+        let mut snapshot = source.snapshot()?;
+        read(&snapshot);
+        let evaluation = source.evaluate(&mut snapshot, today)?;
         let acks = source
             .acks()?
             .into_iter()
             .map(|a| (a.finding.clone(), a))
             .collect();
+        let dashboard = Arc::new(dashboard(&snapshot, &evaluation));
         Ok(Policy {
             snapshot,
             evaluation,
             acks,
+            dashboard,
         })
     }
 
     /// A committed change set: applies its writes to the snapshot and
-    /// re-evaluates exactly what they touched; returns what that was.
+    /// re-evaluates exactly what they touched (then recounts the
+    /// dashboard); returns what that was.
     pub fn committed(&mut self, writes: &[Write]) -> Touched {
         let mut touched = Touched::default();
         for w in writes {
             touched.merge(self.snapshot.set(&w.key, w.after.clone()));
         }
         self.evaluation.update(&self.snapshot, &touched);
+        if !writes.is_empty() {
+            self.dashboard = Arc::new(dashboard(&self.snapshot, &self.evaluation));
+        }
         touched
+    }
+
+    /// The dashboard's numbers as of the last evaluation.
+    pub fn dashboard(&self) -> Arc<Dashboard> {
+        Arc::clone(&self.dashboard)
+    }
+
+    /// The finder's names: every district and student of `snapshot`, and
+    /// `schools`.
+    pub fn names(snapshot: &Snapshot, schools: &[School]) -> Index {
+        let mut entries: Vec<Entry> = snapshot
+            .district_codes()
+            .iter()
+            .filter_map(|c| snapshot.district(c))
+            .map(Entry::district)
+            .collect();
+        entries.extend(schools.iter().map(Entry::school));
+        let mut students: Vec<&crate::domain::Student> = snapshot
+            .students()
+            .filter_map(|(_, f)| f.student.as_ref())
+            .collect();
+        // Stable across runs (the snapshot's map is not): ties rank alike.
+        students.sort_unstable_by(|a, b| super::source::student_order(a, b));
+        entries.extend(students.into_iter().map(Entry::student));
+        Index::new(entries)
     }
 
     /// An acknowledgement was stored.

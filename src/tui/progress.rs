@@ -1,9 +1,9 @@
 //! Module progress per student (SPEC §1 "Five modules", "Credentials") as the
 //! grid and the dashboard show it. Pure.
 
-use std::collections::HashMap;
-
-use crate::domain::{Date, District, DistrictCode, ExamAttempt, ExamResult, Student, StudentId};
+use crate::domain::{Date, DistrictCode, ExamAttempt, ExamResult, Student, Term};
+use crate::policy::{Evaluation, Snapshot};
+use crate::report::Totals;
 
 /// A grid column: the five modules (Self-Assessment as its two rounds) and
 /// Regional Core.
@@ -140,76 +140,117 @@ impl Progress {
     }
 }
 
+/// Whether a district confirmed the current term's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    /// No current confirmation.
+    No,
+    /// Confirmed, and the report is unchanged since.
+    Yes,
+    /// Confirmed, but the report changed since (CONFIRM-STALE).
+    Stale,
+}
+
 /// One district's line on the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DistrictCount {
     /// The district.
     pub code: DistrictCode,
-    /// Its name.
+    /// Its name (blank when only students name the district).
     pub name: String,
-    /// Students stored.
-    pub students: usize,
-    /// Students who attained Regional Core.
-    pub regional_core: usize,
+    /// The term's counts, as the semester report has them.
+    pub totals: Totals,
+    /// `ok`, `missing` or `error`: its agreement for the term's school year.
+    pub agreement: &'static str,
+    /// Whether a completions upload of the term is committed.
+    pub uploaded: bool,
+    /// Its confirmation of the term's report.
+    pub confirmed: Confirmed,
 }
 
 /// The dashboard's numbers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dashboard {
+    /// The current term (of `today`).
+    pub term: Option<Term>,
     /// All students.
     pub students: usize,
     /// Students with each module complete, in [`Module::ALL`] order.
     pub funnel: Vec<(Module, usize)>,
+    /// The term's statewide counts (qualifying, blocked, findings…).
+    pub statewide: Totals,
     /// Per district, by code.
     pub districts: Vec<DistrictCount>,
 }
 
-/// Counts the funnel and the districts in one pass over the students.
-pub fn dashboard(districts: &[District], students: &[Student], exams: &[ExamAttempt]) -> Dashboard {
-    let mut by_student: HashMap<&StudentId, Vec<&ExamAttempt>> = HashMap::new();
-    for e in exams {
-        by_student.entry(&e.student).or_default().push(e);
+impl Dashboard {
+    /// Districts without an agreement for the term's school year (or with an
+    /// AGREEMENT-* error).
+    pub fn without_agreement(&self) -> usize {
+        self.districts
+            .iter()
+            .filter(|d| d.agreement != "ok")
+            .count()
     }
+
+    /// Districts with no completions upload committed for the term.
+    pub fn without_upload(&self) -> usize {
+        self.districts.iter().filter(|d| !d.uploaded).count()
+    }
+
+    /// Districts whose confirmation of the term is current.
+    pub fn confirmed(&self) -> usize {
+        self.districts
+            .iter()
+            .filter(|d| d.confirmed == Confirmed::Yes)
+            .count()
+    }
+}
+
+/// The dashboard of the term containing `eval`'s day: the funnel (one pass
+/// over the students) and the semester report's counts per district.
+pub fn dashboard(snap: &Snapshot, eval: &Evaluation) -> Dashboard {
+    let term = Term::of(eval.today());
     let mut funnel = [0usize; 7];
-    let mut per: HashMap<DistrictCode, (usize, usize)> = HashMap::new();
-    for s in students {
-        let p = Progress::of(s, by_student.get(&s.id).into_iter().flatten().copied());
+    let mut students = 0;
+    for (_, file) in snap.students() {
+        let Some(s) = &file.student else {
+            continue;
+        };
+        students += 1;
+        let p = Progress::of(s, &file.exams);
         for (i, m) in Module::ALL.iter().enumerate() {
             if p.done(*m).is_some() {
                 funnel[i] += 1;
             }
         }
-        let c = per.entry(s.district()).or_default();
-        c.0 += 1;
-        c.1 += usize::from(p.regional_core.is_some());
     }
-    let mut rows: Vec<DistrictCount> = districts
-        .iter()
+    let report = crate::report::totals(snap, eval, term);
+    let districts = report
+        .districts
+        .into_iter()
         .map(|d| {
-            let (students, regional_core) = per.remove(&d.code).unwrap_or_default();
+            let confirmed = match snap.confirmations_of(&d.code).find(|c| c.term == term) {
+                None => Confirmed::No,
+                Some(c) if c.sha256 == c.current_sha256 => Confirmed::Yes,
+                Some(_) => Confirmed::Stale,
+            };
             DistrictCount {
-                code: d.code.clone(),
-                name: d.name.clone(),
-                students,
-                regional_core,
+                uploaded: snap.has_upload(&d.code, term),
+                name: d.name.unwrap_or_default(),
+                totals: d.totals,
+                agreement: d.agreement.status,
+                confirmed,
+                code: d.code,
             }
         })
         .collect();
-    // Students of a district not stored (should not happen) still count.
-    rows.extend(
-        per.into_iter()
-            .map(|(code, (students, regional_core))| DistrictCount {
-                code,
-                name: "(district not stored)".into(),
-                students,
-                regional_core,
-            }),
-    );
-    rows.sort_by(|a, b| a.code.cmp(&b.code));
     Dashboard {
-        students: students.len(),
+        term: Some(term),
+        students,
         funnel: Module::ALL.iter().copied().zip(funnel).collect(),
-        districts: rows,
+        statewide: report.statewide.unwrap_or_default(),
+        districts,
     }
 }
 
@@ -241,8 +282,11 @@ mod tests {
     #[test]
     fn dashboard_counts_the_funnel_and_districts() {
         let src = fixture::source();
-        let d = dashboard(&src.districts, &src.students, &src.exams);
+        let snap = crate::tui::Source::snapshot(&src).unwrap();
+        let eval = Evaluation::full(&snap, fixture::today());
+        let d = dashboard(&snap, &eval);
         assert_eq!(d.students, 5);
+        assert_eq!(d.term, Some("fall-2026".parse().unwrap()));
         assert_eq!(d.funnel[0], (Module::SaRound1, 2));
         assert_eq!(d.funnel[6], (Module::RegionalCore, 1));
         let ebr = d
@@ -250,7 +294,11 @@ mod tests {
             .iter()
             .find(|c| c.code.as_str() == "017")
             .unwrap();
-        assert_eq!((ebr.students, ebr.regional_core), (4, 1));
+        assert_eq!(ebr.totals.students, 4);
+        assert_eq!(ebr.confirmed, Confirmed::No);
         assert_eq!(d.districts.len(), 3);
+        let errors: usize = d.districts.iter().map(|c| c.totals.error_findings).sum();
+        assert_eq!(d.statewide.error_findings, errors);
+        assert!(errors > 0);
     }
 }

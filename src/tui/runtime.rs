@@ -19,11 +19,11 @@ use super::app::{
 };
 use super::keymap::{self, Chord};
 use super::live::Policy;
-use super::progress::{Progress, dashboard};
+use super::progress::Progress;
 use super::source::Source;
 use super::theme::Theme;
 use crate::domain::{Ack, FindingSeverity, RecordKey, Write};
-use crate::search::{Entry, Index};
+use crate::policy::Snapshot;
 
 /// Runs the TUI on the real terminal until `quit`. Keymap mistakes are
 /// printed to stderr before the screen is taken; an unknown keymap name is
@@ -121,8 +121,10 @@ impl Host {
             Ok(mut p) => {
                 p.committed(&std::mem::take(&mut self.early));
                 let view = p.findings();
+                let mut effects = app.loaded(Loaded::Dashboard(p.dashboard()));
                 self.policy = Some(*p);
-                app.loaded(Loaded::Findings(Ok(view)))
+                effects.extend(app.loaded(Loaded::Findings(Ok(view))));
+                effects
             }
             Err(e) => app.loaded(Loaded::Findings(Err(e))),
         }
@@ -136,7 +138,8 @@ impl Host {
             return app.refresh();
         };
         p.committed(&writes);
-        let mut effects = app.loaded(Loaded::Findings(Ok(p.findings())));
+        let mut effects = app.loaded(Loaded::Dashboard(p.dashboard()));
+        effects.extend(app.loaded(Loaded::Findings(Ok(p.findings()))));
         effects.extend(app.refresh());
         effects
     }
@@ -257,9 +260,12 @@ impl Workers {
                         let (src, tx) = (Arc::clone(&self.source), self.results.clone());
                         let today = app.today;
                         thread::spawn(move || {
-                            let r = Policy::load(&*src, today)
-                                .map(Box::new)
-                                .map_err(|e| format!("{e:#}"));
+                            let r = Policy::load_then(&*src, today, |snap| {
+                                let names = Loaded::Overview(text(overview(&*src, snap)));
+                                let _ = tx.send(Msg::Loaded(Box::new(names)));
+                            })
+                            .map(Box::new)
+                            .map_err(|e| format!("{e:#}"));
                             let _ = tx.send(Msg::Policy(r));
                         });
                     }
@@ -436,9 +442,15 @@ pub fn run_effects_with(
                     }));
                 }
                 Effect::Evaluate => {
-                    let r = Policy::load(source, app.today)
-                        .map(Box::new)
-                        .map_err(|e| format!("{e:#}"));
+                    let mut names = None;
+                    let r = Policy::load_then(source, app.today, |snap| {
+                        names = Some(Loaded::Overview(text(overview(source, snap))));
+                    })
+                    .map(Box::new)
+                    .map_err(|e| format!("{e:#}"));
+                    if let Some(names) = names {
+                        next.extend(app.loaded(names));
+                    }
                     next.extend(host.policy_loaded(app, r));
                 }
                 Effect::Acknowledge { finding, reason } => {
@@ -457,19 +469,11 @@ fn text<T>(r: anyhow::Result<T>) -> Result<T, String> {
     r.map_err(|e| format!("{e:#}"))
 }
 
-/// Every name for the finder and the dashboard's counts, from one read.
-pub fn overview(source: &dyn Source) -> anyhow::Result<Overview> {
-    let districts = source.districts()?;
+/// Every name for the finder, from the evaluation's snapshot and the schools.
+pub fn overview(source: &dyn Source, snapshot: &Snapshot) -> anyhow::Result<Overview> {
     let schools = source.all_schools()?;
-    let students = source.all_students()?;
-    let exams = source.all_exams()?;
-    let dashboard = dashboard(&districts, &students, &exams);
-    let mut entries: Vec<Entry> = districts.iter().map(Entry::district).collect();
-    entries.extend(schools.iter().map(Entry::school));
-    entries.extend(students.iter().map(Entry::student));
     Ok(Overview {
-        index: Arc::new(Index::new(entries)),
-        dashboard,
+        index: Arc::new(Policy::names(snapshot, &schools)),
     })
 }
 
@@ -515,7 +519,6 @@ pub fn load(source: &dyn Source, req: Request) -> Loaded {
             });
             Loaded::Student(id, text(record))
         }
-        Request::Overview => Loaded::Overview(text(overview(source))),
         Request::Grid(scope) => {
             let r = text(grid(source, &scope));
             Loaded::Grid(scope, r)

@@ -114,16 +114,16 @@ pub trait Source {
         }
         Ok(s)
     }
-    /// The snapshot evaluated on `today`. The default is a full evaluation
-    /// of [`Source::snapshot`]; the store also feeds in the current
-    /// confirmations (CONFIRM-PENDING clears, CONFIRM-STALE fires).
-    fn evaluated(
+    /// `snapshot` (from [`Source::snapshot`]) evaluated on `today`. The
+    /// default is a full evaluation; the store also feeds the current
+    /// confirmations into the snapshot (CONFIRM-PENDING clears,
+    /// CONFIRM-STALE fires).
+    fn evaluate(
         &self,
+        snapshot: &mut Snapshot,
         today: crate::domain::Date,
-    ) -> anyhow::Result<(Snapshot, crate::policy::Evaluation)> {
-        let snapshot = self.snapshot()?;
-        let evaluation = crate::policy::Evaluation::full(&snapshot, today);
-        Ok((snapshot, evaluation))
+    ) -> anyhow::Result<crate::policy::Evaluation> {
+        Ok(crate::policy::Evaluation::full(snapshot, today))
     }
     /// Every stored acknowledgement (any order).
     fn acks(&self) -> anyhow::Result<Vec<Ack>> {

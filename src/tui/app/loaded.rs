@@ -27,18 +27,20 @@ impl App {
     pub fn loaded(&mut self, loaded: Loaded) -> Vec<Effect> {
         match loaded {
             Loaded::Overview(r) => {
-                match r {
-                    Ok(o) => {
-                        self.index = Loadable::Ready(o.index);
-                        self.dashboard = Loadable::Ready(o.dashboard);
-                    }
-                    Err(e) => {
-                        self.index = Loadable::Failed(e.clone());
-                        self.dashboard = Loadable::Failed(e);
-                    }
-                }
+                self.index = loadable(r.map(|o| o.index));
                 // A finder opened before the names came can search now.
                 return self.finder_query();
+            }
+            Loaded::Dashboard(d) => self.dashboard = Loadable::Ready(d),
+            Loaded::Findings(Err(e)) => {
+                // The one full read failed: nothing behind it will come.
+                if matches!(self.index, Loadable::Loading) {
+                    self.index = Loadable::Failed(e.clone());
+                }
+                if matches!(self.dashboard, Loadable::Loading) {
+                    self.dashboard = Loadable::Failed(e.clone());
+                }
+                self.set_findings(Err(e));
             }
             Loaded::Hits { query, hits } => return self.hits(&query, hits),
             Loaded::Stale => return Vec::new(),

@@ -1,5 +1,7 @@
-//! The dashboard: the module funnel as bars and per-district counts, from
-//! the overview loaded in the background (the first frame never waits).
+//! The dashboard: the term's statewide counts, the module funnel as bars and
+//! per-district counts (qualifying, findings, agreement, upload,
+//! confirmation), from the evaluation made in the background (the first
+//! frame never waits) and again after every change set.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,12 +9,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::app::{App, Loadable};
-use crate::tui::progress::Dashboard;
+use crate::tui::progress::{Confirmed, Dashboard};
 use crate::tui::theme::Theme;
 
 /// How many lines the dashboard has.
 pub fn line_count(app: &App) -> usize {
-    lines(app, 10).len()
+    lines(app, 80).len()
 }
 
 fn bar(n: usize, total: usize, width: usize) -> String {
@@ -28,11 +30,37 @@ fn pct(n: usize, total: usize) -> usize {
     n.saturating_mul(100).checked_div(total).unwrap_or(0)
 }
 
-fn ready_lines(d: &Dashboard, bar_width: usize, t: &Theme) -> Vec<Line<'static>> {
-    let mut out = vec![Line::styled(
-        format!("Students with each module complete (of {})", d.students),
-        t.header,
-    )];
+fn ready_lines(d: &Dashboard, width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let bar_width = width.saturating_sub(35).clamp(1, 50);
+    let term = d.term.map_or_else(String::new, |t| t.to_string());
+    let st = &d.statewide;
+    let mut out = vec![
+        Line::from(vec![
+            Span::styled(format!("Qualifying in {term}: {}", st.qualifying), t.header),
+            Span::raw(format!(
+                "  (Core {} · Basic {} · Advanced {})  blocked {}",
+                st.regional_core, st.basic_statewide, st.advanced_statewide, st.blocked
+            )),
+        ]),
+        Line::from(vec![
+            Span::raw("Findings: "),
+            Span::styled(format!("! {} errors", st.error_findings), t.alert),
+            Span::raw(" · "),
+            Span::styled(format!("~ {} warnings", st.warn_findings), t.todo),
+        ]),
+        Line::raw(format!(
+            "Districts: {} lack an agreement · {} lack a {term} upload · {}/{} confirmed",
+            d.without_agreement(),
+            d.without_upload(),
+            d.confirmed(),
+            d.districts.len()
+        )),
+        Line::raw(""),
+        Line::styled(
+            format!("Students with each module complete (of {})", d.students),
+            t.header,
+        ),
+    ];
     for (m, n) in &d.funnel {
         out.push(Line::from(vec![
             Span::raw(format!("{:<21}", m.name())),
@@ -41,28 +69,60 @@ fn ready_lines(d: &Dashboard, bar_width: usize, t: &Theme) -> Vec<Line<'static>>
         ]));
     }
     out.push(Line::raw(""));
+    // Code, name, then fixed columns: 59 characters.
+    let name_width = width.saturating_sub(59).max(8);
     out.push(Line::styled(
         format!(
-            "{:<5}{:<36}{:>9}{:>15}",
-            "Code", "District", "Students", "Regional Core"
+            "{:<5}{:<name_width$}{:>7}{:>6}{:>6}{:>5}{:>6}{:>6} {:<8}{:<4}{}",
+            "Code",
+            "District",
+            "Stud.",
+            "Core",
+            "Basic",
+            "Adv",
+            "Err",
+            "Warn",
+            "Agreemt",
+            "Upl",
+            "Conf"
         ),
         t.header,
     ));
     for c in &d.districts {
-        let name: String = c.name.chars().take(35).collect();
-        out.push(Line::raw(format!(
-            "{:<5}{:<36}{:>9}{:>9} {:>4}%",
-            c.code.to_string(),
-            name,
-            c.students,
-            c.regional_core,
-            pct(c.regional_core, c.students)
-        )));
+        let name: String = c.name.chars().take(name_width).collect();
+        let x = &c.totals;
+        let agreement_style = if c.agreement == "ok" { t.done } else { t.alert };
+        let (upload, upload_style) = if c.uploaded {
+            ("yes", t.done)
+        } else {
+            ("no", t.todo)
+        };
+        let (confirmed, confirmed_style) = match c.confirmed {
+            Confirmed::Yes => ("yes", t.done),
+            Confirmed::Stale => ("stale", t.alert),
+            Confirmed::No => ("no", t.todo),
+        };
+        out.push(Line::from(vec![
+            Span::raw(format!(
+                "{:<5}{:<name_width$}{:>7}{:>6}{:>6}{:>5}{:>6}{:>6} ",
+                c.code.to_string(),
+                name,
+                x.students,
+                x.regional_core,
+                x.basic_statewide,
+                x.advanced_statewide,
+                x.error_findings,
+                x.warn_findings,
+            )),
+            Span::styled(format!("{:<8}", c.agreement), agreement_style),
+            Span::styled(format!("{upload:<4}"), upload_style),
+            Span::styled(confirmed.to_string(), confirmed_style),
+        ]));
     }
     out
 }
 
-fn lines(app: &App, bar_width: usize) -> Vec<Line<'static>> {
+fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     match &app.dashboard {
         Loadable::Loading => vec![Line::styled(
@@ -70,7 +130,7 @@ fn lines(app: &App, bar_width: usize) -> Vec<Line<'static>> {
             t.dim,
         )],
         Loadable::Failed(e) => vec![Line::styled(format!("Could not load: {e}"), t.alert)],
-        Loadable::Ready(d) => ready_lines(d, bar_width, t),
+        Loadable::Ready(d) => ready_lines(d, width, t),
     }
 }
 
@@ -79,8 +139,7 @@ pub fn render(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(" Dashboard ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let bar_width = usize::from(inner.width.saturating_sub(35)).clamp(1, 50);
-    let all = lines(app, bar_width);
+    let all = lines(app, usize::from(inner.width));
     let max = all.len().saturating_sub(usize::from(inner.height));
     let visible: Vec<Line> = all
         .into_iter()

@@ -5,7 +5,7 @@ use ratatui::style::{Color, Modifier};
 
 use super::{app, draw, press, screen_80x24, text};
 use crate::domain::{FindingSeverity, Record, RecordKey, RuleId, StudentId, Write};
-use crate::tui::app::{Loadable, Screen};
+use crate::tui::app::{App, Loadable, Screen};
 use crate::tui::runtime::{Host, channel, pump, run_effects_with};
 use crate::tui::theme::Theme;
 
@@ -356,4 +356,33 @@ fn a_committed_change_set_fed_through_the_channel_updates_open_screens() {
         all.of_student(&ben())
             .all(|l| l.finding.rule != RuleId::SaSubstitute)
     );
+}
+
+#[test]
+fn the_dashboard_recounts_after_a_committed_change_set() {
+    let (mut a, src) = app("default", Theme::color());
+    let mut host = Host::new("tester");
+    let start = a.start();
+    run_effects_with(&mut a, &mut host, &src, start);
+    press(&mut a, &src, "1");
+    let errors = |a: &App| match &a.dashboard {
+        Loadable::Ready(d) => d.statewide.error_findings,
+        _ => panic!("no dashboard"),
+    };
+    let before = errors(&a);
+    assert!(text(&draw(&a, 80, 24)).contains(&format!("! {before} errors")));
+    let mut s = src.students.iter().find(|s| s.id == ben()).unwrap().clone();
+    s.modules.sa_instrument = None;
+    s.cohort = 2027;
+    let (changes, rx) = channel();
+    assert!(changes.committed(vec![Write {
+        key: RecordKey::Student(ben()),
+        before: None,
+        after: Some(Record::Student(s)),
+    }]));
+    pump(&mut a, &mut host, &src, &rx).unwrap();
+    let after = errors(&a);
+    assert!(after < before, "{before} -> {after}");
+    let screen = text(&draw(&a, 80, 24));
+    assert!(screen.contains(&format!("! {after} errors")), "{screen}");
 }

@@ -257,6 +257,12 @@ fn dashboard_shows_the_funnel_and_districts() {
     press(&mut a, &src, "1");
     let (s, wide) = both_sizes(&a);
     assert!(s.contains("of 5)") && s.contains("Regional Core"), "{s}");
+    // The term's counts, the findings and each district's standing.
+    assert!(s.contains("Findings: ! 4 errors · ~ 2 warnings"), "{s}");
+    assert!(s.contains("3 lack an agreement"), "{s}");
+    assert!(s.contains("0/3 confirmed"), "{s}");
+    assert!(s.contains("036  Orleans Parish Scho      0"), "{s}");
+    assert!(s.contains("missing no  no"), "{s}");
     assert!(
         wide.contains("017  East Baton Rouge Parish School"),
         "{wide}"
