@@ -171,8 +171,8 @@ impl Action {
             Action::CycleSeverity => "filter: errors, warnings, or all",
             Action::CycleRule => "filter: the next rule, or all",
             Action::CycleDistrict => "filter: the next district, or all",
-            Action::ColumnLeft => "move to the module column on the left",
-            Action::ColumnRight => "move to the module column on the right",
+            Action::ColumnLeft => "move the cell cursor left",
+            Action::ColumnRight => "move the cell cursor right",
         }
     }
 

@@ -77,8 +77,12 @@ pub const NAME_MIN: u16 = 18;
 const ID: u16 = 10;
 /// The grid's inner width from which the ID column shows.
 const ID_FROM: u16 = 110;
+/// A wide grid's width: the border around [`ID_FROM`] (every column, the
+/// ID, a 34-wide name). Wider, the name would only grow: the panel beside
+/// gets the rest instead.
+const WIDE: u16 = ID_FROM + 2;
 /// From this body width the findings panel sits beside the grid.
-const SIDE_FROM: u16 = 180;
+const SIDE_FROM: u16 = WIDE + 60;
 /// Below this body height there is no panel (the rows come first).
 const PANEL_FROM: u16 = 14;
 
@@ -182,9 +186,8 @@ fn cell(
 /// below one tall enough, else none.
 fn split(area: Rect) -> (Rect, Option<Rect>) {
     if area.width >= SIDE_FROM {
-        let w = area.width.saturating_sub(120).clamp(50, 100);
         let [grid, panel] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(w)]).areas(area);
+            Layout::horizontal([Constraint::Length(WIDE), Constraint::Fill(1)]).areas(area);
         (grid, Some(panel))
     } else if area.height >= PANEL_FROM {
         let h = (area.height / 3).clamp(4, 12);
