@@ -289,3 +289,24 @@ fn help_lists_the_grid_keys() {
         assert!(gy < ly, "grid keys first: {s}");
     }
 }
+
+#[test]
+fn the_grid_renders_at_every_size_and_column_without_panic() {
+    let (mut a, src) = app("default", Theme::color());
+    press(&mut a, &src, "enter enter tab down");
+    let mut states = Vec::new();
+    for keys in ["", "right right right", "right right right"] {
+        press(&mut a, &src, keys);
+        states.push(a.clone());
+    }
+    let sizes = (1..=300u16)
+        .step_by(11)
+        .flat_map(|w| (1..=80u16).step_by(5).map(move |h| (w, h)));
+    for (w, h) in sizes.chain([(1, 1), (300, 80), (80, 24), (172, 24), (171, 14)]) {
+        for s in &states {
+            let mut s = s.clone();
+            s.resize(w, h);
+            draw(&s, w, h);
+        }
+    }
+}
