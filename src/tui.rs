@@ -155,13 +155,10 @@ pub fn bench_grid(app: &mut App, n: usize) {
         .collect();
     let mut list = app::ListView::loading();
     list.items = app::Loadable::Ready(rows);
-    app.stack.push(Screen::Grid(app::GridView {
-        scope: app::GridScope::School(School {
-            code,
-            name: "Baton Rouge Magnet High School".into(),
-        }),
-        list,
-        findings: Default::default(),
-        marked: Default::default(),
+    let mut grid = app::GridView::new(app::GridScope::School(School {
+        code,
+        name: "Baton Rouge Magnet High School".into(),
     }));
+    grid.list = list;
+    app.stack.push(Screen::Grid(grid));
 }

@@ -63,12 +63,18 @@ pub enum Action {
     CycleRule,
     /// Show one district's findings, the next district's, or all.
     CycleDistrict,
+    /// Move the module grid's cursor one column left.
+    ColumnLeft,
+    /// Move the module grid's cursor one column right.
+    ColumnRight,
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 30] = [
         Action::Open,
+        Action::ColumnLeft,
+        Action::ColumnRight,
         Action::Findings,
         Action::NextFinding,
         Action::PreviousFinding,
@@ -129,6 +135,8 @@ impl Action {
             Action::CycleSeverity => "cycle_severity",
             Action::CycleRule => "cycle_rule",
             Action::CycleDistrict => "cycle_district",
+            Action::ColumnLeft => "column_left",
+            Action::ColumnRight => "column_right",
         }
     }
 
@@ -163,6 +171,8 @@ impl Action {
             Action::CycleSeverity => "filter: errors, warnings, or all",
             Action::CycleRule => "filter: the next rule, or all",
             Action::CycleDistrict => "filter: the next district, or all",
+            Action::ColumnLeft => "move the cell cursor left",
+            Action::ColumnRight => "move the cell cursor right",
         }
     }
 

@@ -4,6 +4,7 @@
 //! result back to [`App::loaded`].
 
 pub mod findings;
+mod grid;
 pub mod lists;
 mod loaded;
 mod nav;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 
 use super::action::Action;
 use super::keymap::{Chord, Context, Key, Keymap, Resolved};
-use super::live::Findings;
+use super::live::{Findings, Listed};
 use super::progress::{Dashboard, Module, Progress};
 use super::source::{Event, EventSummary};
 use super::theme::Theme;
@@ -93,6 +94,12 @@ pub struct GridView {
     pub findings: HashMap<(StudentId, Module), Severity>,
     /// Rows with any finding (worst severity), marked before the name.
     pub marked: HashMap<StudentId, Severity>,
+    /// Each row's findings in rule order, for the panel under the grid
+    /// (filled with `findings`; students without any are absent).
+    pub notes: HashMap<StudentId, Vec<Listed>>,
+    /// The cell cursor's column: an index into [`Module::ALL`]
+    /// (see [`GridView::selected_cell`]).
+    pub column: usize,
 }
 
 /// One batch's row-level triage.
@@ -165,6 +172,7 @@ impl Screen {
                 Context::Detail
             }
             Screen::Findings(_) => Context::Findings,
+            Screen::Grid(_) => Context::Grid,
             _ => Context::List,
         }
     }
@@ -405,7 +413,7 @@ impl App {
         }
         if let Some(s) = self.screen() {
             v.push(s.context());
-            if s.context() == Context::Findings {
+            if matches!(s.context(), Context::Findings | Context::Grid) {
                 v.push(Context::List);
             }
         }
@@ -416,7 +424,7 @@ impl App {
     /// The contexts of the screen under any overlay (what help lists).
     pub fn screen_contexts(&self) -> Vec<Context> {
         let mut v: Vec<Context> = self.screen().map(Screen::context).into_iter().collect();
-        if v.first() == Some(&Context::Findings) {
+        if matches!(v.first(), Some(Context::Findings | Context::Grid)) {
             v.push(Context::List);
         }
         v.push(Context::Global);

@@ -33,6 +33,8 @@ pub enum Context {
     Help,
     /// The Findings screen (before the list keys).
     Findings,
+    /// The module grid (before the list keys).
+    Grid,
     /// A text input (the `/` filter, the finder): unbound printable keys
     /// are typed.
     Input,
@@ -40,10 +42,11 @@ pub enum Context {
 
 impl Context {
     /// Every context, in file order.
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::List,
         Context::Findings,
+        Context::Grid,
         Context::Detail,
         Context::Help,
         Context::Input,
@@ -57,6 +60,7 @@ impl Context {
             Context::Detail => "detail",
             Context::Help => "help",
             Context::Findings => "findings",
+            Context::Grid => "grid",
             Context::Input => "input",
         }
     }

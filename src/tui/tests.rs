@@ -2,6 +2,7 @@
 //! app, over the [`fixture`](super::fixture) source.
 
 mod findings;
+mod grid;
 mod props;
 mod screens;
 

@@ -28,6 +28,10 @@ pub struct Theme {
     pub alert: Style,
     /// Characters a filter matched.
     pub matched: Style,
+    /// The module grid's selected cell, inside the selected row: it takes
+    /// the row's REVERSED off and is bold + underlined, so it reads as a gap
+    /// in the bar without colour too.
+    pub cursor: Style,
 }
 
 impl Theme {
@@ -44,6 +48,11 @@ impl Theme {
             dim: Style::new().fg(Color::DarkGray),
             alert: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
             matched: Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            cursor: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+                .remove_modifier(Modifier::REVERSED),
         }
     }
 
@@ -61,6 +70,9 @@ impl Theme {
             dim: plain,
             alert: plain.add_modifier(Modifier::BOLD),
             matched: plain.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            cursor: plain
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+                .remove_modifier(Modifier::REVERSED),
         }
     }
 
@@ -79,7 +91,7 @@ impl Theme {
     }
 
     /// Every style, for checks.
-    pub fn all(&self) -> [Style; 10] {
+    pub fn all(&self) -> [Style; 11] {
         [
             self.title,
             self.header,
@@ -91,6 +103,7 @@ impl Theme {
             self.dim,
             self.alert,
             self.matched,
+            self.cursor,
         ]
     }
 }

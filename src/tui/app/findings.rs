@@ -434,16 +434,9 @@ impl App {
     }
 }
 
-/// Fills a grid's finding marks from `all`.
+/// Fills a grid's finding marks and per-row findings from `all`.
 pub(super) fn mark_grid(g: &mut GridView, all: &Loadable<Arc<Findings>>) {
-    let Loadable::Ready(all) = all else {
-        return;
-    };
-    let rows: &[super::GridRow] = match &g.list.items {
-        Loadable::Ready(v) => v,
-        _ => &[],
-    };
-    let (cells, marked) = all.marks(rows.iter().map(|r| &r.student.id));
-    g.findings = cells;
-    g.marked = marked;
+    if let Loadable::Ready(all) = all {
+        g.set_findings(all);
+    }
 }

@@ -63,6 +63,12 @@ impl App {
             }
             return Vec::new();
         }
+        if let (Action::ColumnLeft | Action::ColumnRight, Some(Screen::Grid(g))) =
+            (action, self.stack.last_mut())
+        {
+            g.move_column(action);
+            return Vec::new();
+        }
         let page = self.page_rows();
         let max = super::super::screens::scroll_max(self);
         if let Some(l) = self.top_list() {
@@ -161,12 +167,7 @@ impl App {
         if replace {
             self.stack.pop();
         }
-        let grid = Screen::Grid(GridView {
-            scope: scope.clone(),
-            list: ListView::loading(),
-            findings: Default::default(),
-            marked: Default::default(),
-        });
+        let grid = Screen::Grid(GridView::new(scope.clone()));
         self.push(grid, Request::Grid(scope))
     }
 

@@ -22,7 +22,7 @@ fn in_range(app: &App) -> bool {
         Some(Screen::Districts(l)) => ok(l),
         Some(Screen::Schools { list, .. }) => ok(list),
         Some(Screen::Students { list, .. }) => ok(list),
-        Some(Screen::Grid(g)) => ok(&g.list),
+        Some(Screen::Grid(g)) => ok(&g.list) && g.column < crate::tui::progress::Module::ALL.len(),
         Some(Screen::Uploads(l)) => ok(l),
         Some(Screen::Audit(l)) => ok(l),
         Some(Screen::Findings(v)) => ok(&v.list),
