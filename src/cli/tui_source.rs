@@ -1,17 +1,22 @@
 //! The store as the TUI's data source.
 
 use super::Context;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::domain::Date;
 use crate::domain::{
     Ack, Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode,
     Student, StudentId,
 };
+use crate::domain::{Date, Term};
 use crate::policy::{Evaluation, Snapshot};
+use crate::report::semester::has_agreement_error;
+use crate::report::{Format, render};
+use crate::store::ConfirmationRecord;
 use crate::store::Store;
-use crate::tui::source::{Event, EventSummary};
+use crate::tui::source::{Event, EventSummary, ReportData};
 use crate::tui::{Source, TuiOptions};
+use anyhow::Context as _;
 
 /// The store as a [`Source`] (behind an `Arc`, so worker threads can read it).
 struct StoreSource(Store);
@@ -75,6 +80,65 @@ impl Source for StoreSource {
     }
     fn acknowledge(&self, ack: &Ack) -> anyhow::Result<()> {
         Ok(self.0.put_ack(ack)?)
+    }
+    fn report(
+        &self,
+        today: Date,
+        term: Term,
+        district: Option<&DistrictCode>,
+    ) -> anyhow::Result<ReportData> {
+        // The very steps of `mecred report`, so an export is byte-identical.
+        let (snap, eval) = super::evaluate(&self.0, today)?;
+        let report = super::report::report_of(&self.0, &snap, &eval, term, district)?;
+        let confirmation = match district {
+            Some(d) => self
+                .0
+                .confirmations_of(d, term)?
+                .into_iter()
+                .find(|c| c.is_current()),
+            None => None,
+        };
+        Ok(ReportData {
+            hash: crate::report::hash(&report),
+            report,
+            confirmation,
+            agreement_error: district.is_some_and(|d| has_agreement_error(&eval, d)),
+            districts: snap.district_codes().into_iter().collect(),
+        })
+    }
+    fn export_report(
+        &self,
+        today: Date,
+        term: Term,
+        district: Option<&DistrictCode>,
+        format: Format,
+        path: &Path,
+    ) -> anyhow::Result<()> {
+        let data = self.report(today, term, district)?;
+        std::fs::write(path, render(&data.report, format))
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+    fn confirm_report(
+        &self,
+        today: Date,
+        term: Term,
+        district: &DistrictCode,
+        actor: &str,
+    ) -> anyhow::Result<ConfirmationRecord> {
+        super::confirm::confirm(&self.0, today, actor, term, district)
+    }
+    fn write_return_file(
+        &self,
+        batch: u64,
+        today: Date,
+        out: &Path,
+    ) -> anyhow::Result<(PathBuf, usize)> {
+        let Some(b) = self.0.batch(batch)? else {
+            anyhow::bail!("there is no batch {batch}");
+        };
+        // The batch names the file, not where it was: look where mecred runs.
+        let original = Path::new(&b.file);
+        super::import::return_file_of_batch(&self.0, batch, original, today, out)
     }
 }
 

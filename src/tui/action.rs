@@ -63,11 +63,23 @@ pub enum Action {
     CycleRule,
     /// Show one district's findings, the next district's, or all.
     CycleDistrict,
+    /// Show the semester reports.
+    Reports,
+    /// Report the term before.
+    PreviousTerm,
+    /// Report the term after.
+    NextTerm,
+    /// Write the report to a file (md, csv, html or json).
+    ExportReport,
+    /// Confirm the district's report for the term.
+    ConfirmReport,
+    /// Write the selected batch's error return file.
+    ReturnFile,
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 34] = [
         Action::Open,
         Action::Findings,
         Action::NextFinding,
@@ -77,6 +89,11 @@ impl Action {
         Action::CycleSeverity,
         Action::CycleRule,
         Action::CycleDistrict,
+        Action::PreviousTerm,
+        Action::NextTerm,
+        Action::ExportReport,
+        Action::ConfirmReport,
+        Action::ReturnFile,
         Action::Back,
         Action::Filter,
         Action::Jump,
@@ -86,6 +103,7 @@ impl Action {
         Action::Districts,
         Action::Uploads,
         Action::Audit,
+        Action::Reports,
         Action::DeleteChar,
         Action::Up,
         Action::Down,
@@ -129,6 +147,12 @@ impl Action {
             Action::CycleSeverity => "cycle_severity",
             Action::CycleRule => "cycle_rule",
             Action::CycleDistrict => "cycle_district",
+            Action::Reports => "reports",
+            Action::PreviousTerm => "previous_term",
+            Action::NextTerm => "next_term",
+            Action::ExportReport => "export_report",
+            Action::ConfirmReport => "confirm_report",
+            Action::ReturnFile => "return_file",
         }
     }
 
@@ -163,6 +187,12 @@ impl Action {
             Action::CycleSeverity => "filter: errors, warnings, or all",
             Action::CycleRule => "filter: the next rule, or all",
             Action::CycleDistrict => "filter: the next district, or all",
+            Action::Reports => "show the semester reports",
+            Action::PreviousTerm => "report the previous term",
+            Action::NextTerm => "report the next term",
+            Action::ExportReport => "write the report to a file (md, csv, html, json)",
+            Action::ConfirmReport => "confirm this district's report for the term",
+            Action::ReturnFile => "write the batch's error return file",
         }
     }
 

@@ -36,14 +36,20 @@ pub enum Context {
     /// A text input (the `/` filter, the finder): unbound printable keys
     /// are typed.
     Input,
+    /// The Reports screen.
+    Reports,
+    /// The Uploads screen (before the list keys).
+    Uploads,
 }
 
 impl Context {
     /// Every context, in file order.
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::List,
         Context::Findings,
+        Context::Uploads,
+        Context::Reports,
         Context::Detail,
         Context::Help,
         Context::Input,
@@ -58,6 +64,8 @@ impl Context {
             Context::Help => "help",
             Context::Findings => "findings",
             Context::Input => "input",
+            Context::Reports => "reports",
+            Context::Uploads => "uploads",
         }
     }
 

@@ -20,6 +20,19 @@ fn hinted(app: &App) -> &'static [Action] {
         return &[Action::Back, Action::Down, Action::Up];
     }
     match app.screen() {
+        Some(Screen::Reports(_)) => &[
+            Action::NextTerm,
+            Action::CycleDistrict,
+            Action::ExportReport,
+            Action::ConfirmReport,
+            Action::Help,
+        ],
+        Some(Screen::Uploads(_)) => &[
+            Action::Open,
+            Action::ReturnFile,
+            Action::Filter,
+            Action::Help,
+        ],
         Some(Screen::Findings(_)) => &[
             Action::Open,
             Action::NextFinding,
@@ -84,6 +97,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ),
             Span::raw(format!("{}▏", p.reason)),
             Span::raw("  enter stores · esc cancels"),
+        ]);
+        frame.render_widget(Paragraph::new(line).style(t.status), area);
+        return;
+    }
+    if let Some(Screen::Reports(v)) = app.screen()
+        && let Some(p) = &v.prompt
+    {
+        let (ask, typed, tail) = crate::tui::screens::reports::prompt_text(p);
+        let line = Line::from(vec![
+            Span::styled(ask, t.key),
+            Span::raw(typed),
+            Span::raw(tail),
         ]);
         frame.render_widget(Paragraph::new(line).style(t.status), area);
         return;
