@@ -18,8 +18,10 @@ use crate::tui::source::{Event, EventSummary, ReportData};
 use crate::tui::{Source, TuiOptions};
 use anyhow::Context as _;
 
-/// The store as a [`Source`] (behind an `Arc`, so worker threads can read it).
-struct StoreSource(Store);
+/// The store as a [`Source`] (behind an `Arc`, so worker threads can read
+/// it), and the directory where uploaded files are looked for again (an
+/// error return file needs the file's cells, which the store does not keep).
+struct StoreSource(Store, PathBuf);
 
 impl Source for StoreSource {
     fn districts(&self) -> anyhow::Result<Vec<District>> {
@@ -137,8 +139,8 @@ impl Source for StoreSource {
             anyhow::bail!("there is no batch {batch}");
         };
         // The batch names the file, not where it was: look where mecred runs.
-        let original = Path::new(&b.file);
-        super::import::return_file_of_batch(&self.0, batch, original, today, out)
+        let original = self.1.join(&b.file);
+        super::import::return_file_of_batch(&self.0, batch, &original, today, out)
     }
 }
 
@@ -151,7 +153,10 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
         db_label: store.path().display().to_string(),
         actor: ctx.actor.clone(),
     };
-    crate::tui::run(Arc::new(StoreSource(store.clone())), &opts)
+    crate::tui::run(
+        Arc::new(StoreSource(store.clone(), PathBuf::from("."))),
+        &opts,
+    )
 }
 
 #[cfg(test)]
@@ -175,7 +180,7 @@ mod tests {
         let store = ctx.open_store().unwrap();
         crate::cli::demo::build(&ctx, &store).unwrap();
         let pending = |store: &Store| {
-            let source = StoreSource(store.clone());
+            let source = StoreSource(store.clone(), PathBuf::from("."));
             let (_, eval) = source.evaluated(ctx.today).unwrap();
             eval.findings()
                 .iter()

@@ -3,6 +3,7 @@
 
 mod findings;
 mod props;
+mod reports;
 mod screens;
 
 use ratatui::Terminal;

@@ -105,11 +105,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         && let Some(p) = &v.prompt
     {
         let (ask, typed, tail) = crate::tui::screens::reports::prompt_text(p);
-        let line = Line::from(vec![
-            Span::styled(ask, t.key),
-            Span::raw(typed),
-            Span::raw(tail),
-        ]);
+        // A refused answer (a bad extension) shows in place of the hint.
+        let tail = match &app.message {
+            Some((text, _)) => Span::styled(format!("  {text}"), t.alert),
+            None => Span::raw(tail),
+        };
+        let line = Line::from(vec![Span::styled(ask, t.key), Span::raw(typed), tail]);
         frame.render_widget(Paragraph::new(line).style(t.status), area);
         return;
     }
