@@ -160,6 +160,9 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
 }
 
 #[cfg(test)]
+mod reports_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::cli::args::ConfirmArgs;
