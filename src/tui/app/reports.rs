@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::{App, Effect, Loadable, Screen, moved};
+use super::{App, Effect, Loadable, Request, Screen, moved};
 use crate::domain::{Date, DistrictCode, Season, Term};
 use crate::report::Format;
 use crate::tui::action::Action;
@@ -129,12 +129,12 @@ impl ReportsView {
     }
 
     /// The read that fills it.
-    pub fn request(&self) -> Effect {
-        Effect::Load(super::Request::Report {
+    pub fn request(&self) -> Request {
+        Request::Report {
             today: self.today,
             term: self.term,
             district: self.district.clone(),
-        })
+        }
     }
 
     /// A finished load, if it is for what the view shows now.
@@ -165,7 +165,7 @@ impl ReportsView {
         self.data = Loadable::Loading;
         self.lines.clear();
         self.scroll = 0;
-        vec![self.request()]
+        vec![Effect::Load(self.request())]
     }
 }
 
@@ -197,7 +197,7 @@ impl App {
         match action {
             Action::Reports => {
                 let v = ReportsView::new(self.today);
-                let load = v.request();
+                let load = Effect::Load(v.request());
                 self.stack = vec![Screen::Reports(Box::new(v))];
                 return Some(vec![load]);
             }
@@ -347,7 +347,7 @@ impl App {
                 );
                 let mut effects: Vec<Effect> = self
                     .reports_view()
-                    .map(|v| v.request())
+                    .map(|v| Effect::Load(v.request()))
                     .into_iter()
                     .collect();
                 effects.push(Effect::Evaluate);

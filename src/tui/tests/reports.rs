@@ -228,3 +228,33 @@ fn return_file_key_on_the_uploads_screen() {
     run_effects(&mut a, &src, effects);
     assert!(screen_80x24(&a).contains("no error return file"));
 }
+
+#[test]
+fn a_change_elsewhere_rereads_the_open_report_and_late_answers_are_dropped() {
+    use crate::tui::app::{Loadable, Loaded, Request};
+    let (mut a, src) = app("default", Theme::color());
+    press(&mut a, &src, "6 d");
+    let again = a.refresh();
+    assert!(
+        again.iter().any(|e| matches!(
+            e,
+            Effect::Load(Request::Report { district: Some(d), .. }) if d.as_str() == "017"
+        )),
+        "{again:?}"
+    );
+    // An answer for another term or district is not this view's.
+    let late = Loaded::Report {
+        term: "spring-2027".parse().unwrap(),
+        district: None,
+        result: Err("late".into()),
+    };
+    a.loaded(late);
+    assert!(matches!(view(&a).data, Loadable::Ready(_)));
+    let failed = Loaded::Report {
+        term: "fall-2026".parse().unwrap(),
+        district: view(&a).district.clone(),
+        result: Err("the disk is on fire".into()),
+    };
+    a.loaded(failed);
+    assert!(screen_80x24(&a).contains("Could not build: the disk is on fire"));
+}
