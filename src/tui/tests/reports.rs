@@ -258,3 +258,20 @@ fn a_change_elsewhere_rereads_the_open_report_and_late_answers_are_dropped() {
     a.loaded(failed);
     assert!(screen_80x24(&a).contains("Could not build: the disk is on fire"));
 }
+
+#[test]
+fn help_lists_the_reports_keys() {
+    let (mut a, src) = app("default", Theme::color());
+    press(&mut a, &src, "6 ?");
+    let s = text(&draw(&a, 100, 40));
+    for name in [
+        "previous_term",
+        "next_term",
+        "cycle_district",
+        "export_report",
+        "confirm_report",
+        "reports",
+    ] {
+        assert!(s.contains(name), "{name}: {s}");
+    }
+}
