@@ -89,6 +89,7 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Audit(list)) => screens::audit::list(list, theme, frame, body),
         Some(Screen::Event(view)) => screens::audit::event(view, theme, frame, body),
         Some(Screen::Findings(view)) => screens::findings::render(view, theme, frame, body),
+        Some(Screen::Reports(view)) => screens::reports::render(view, theme, frame, body),
         None => {}
     }
     if let Some(scroll) = state.help {
@@ -118,6 +119,13 @@ fn breadcrumb(state: &App) -> Line<'static> {
             Screen::Audit(_) => "Audit log".to_string(),
             Screen::Event(e) => format!("event {}", e.summary.seq),
             Screen::Findings(_) => "Findings".to_string(),
+            Screen::Reports(v) => format!(
+                "Reports {} {}",
+                v.term,
+                v.district
+                    .as_ref()
+                    .map_or_else(|| "all districts".to_string(), ToString::to_string)
+            ),
         };
         parts.push(Span::raw(format!(" › {part}")));
     }

@@ -9,8 +9,9 @@ use super::check::evaluate;
 use super::context::now;
 use super::report::{known, report_of};
 use super::{Context, Refused, Status};
+use crate::domain::{Date, DistrictCode, Term};
 use crate::report::{hash, semester::has_agreement_error};
-use crate::store::{ConfirmationCounts, ConfirmationRecord, Withdrawal};
+use crate::store::{ConfirmationCounts, ConfirmationRecord, Store, Withdrawal};
 
 fn counts_json(c: &ConfirmationCounts) -> serde_json::Value {
     json!({
@@ -35,26 +36,27 @@ fn record_json(c: &ConfirmationRecord) -> serde_json::Value {
     })
 }
 
-/// Runs `mecred confirm --term T --district C`.
-pub fn run_confirm(ctx: &Context, a: ConfirmArgs) -> anyhow::Result<Status> {
-    ctx.check_writable("confirming a report")?;
-    let store = ctx.open_store()?;
-    let (snap, eval) = evaluate(&store, ctx.today)?;
-    if !known(&snap, &a.district) {
+/// Confirms `district`'s report of `term` as `actor`, judged on `today`:
+/// refused for an unknown district, an open AGREEMENT-* error, or a term
+/// already confirmed. Shared by `mecred confirm` and the TUI.
+pub(crate) fn confirm(
+    store: &Store,
+    today: Date,
+    actor: &str,
+    term: Term,
+    district: &DistrictCode,
+) -> anyhow::Result<ConfirmationRecord> {
+    let (snap, eval) = evaluate(store, today)?;
+    if !known(&snap, district) {
+        return Err(Refused(format!("there is no district {district} in the database")).into());
+    }
+    if has_agreement_error(&eval, district) {
         return Err(Refused(format!(
-            "there is no district {} in the database",
-            a.district
+            "{district} cannot confirm its {term} report: it has an open AGREEMENT-* error (see `mecred check --district {district} --rule AGREEMENT-MISSING` and AGREEMENT-TYPE)"
         ))
         .into());
     }
-    if has_agreement_error(&eval, &a.district) {
-        return Err(Refused(format!(
-            "{} cannot confirm its {} report: it has an open AGREEMENT-* error (see `mecred check --district {} --rule AGREEMENT-MISSING` and AGREEMENT-TYPE)",
-            a.district, a.term, a.district
-        ))
-        .into());
-    }
-    let report = report_of(&store, &snap, &eval, a.term, Some(&a.district))?;
+    let report = report_of(store, &snap, &eval, term, Some(district))?;
     let t = report
         .districts
         .first()
@@ -62,10 +64,10 @@ pub fn run_confirm(ctx: &Context, a: ConfirmArgs) -> anyhow::Result<Status> {
         .unwrap_or_default();
     let n = |x: usize| u64::try_from(x).unwrap_or(u64::MAX);
     let rec = ConfirmationRecord {
-        district: a.district.clone(),
-        term: a.term,
+        district: district.clone(),
+        term,
         seq: 0,
-        by: ctx.actor.clone(),
+        by: actor.to_string(),
         at: now(),
         sha256: hash(&report),
         counts: ConfirmationCounts {
@@ -77,7 +79,14 @@ pub fn run_confirm(ctx: &Context, a: ConfirmArgs) -> anyhow::Result<Status> {
         },
         withdrawn: None,
     };
-    let rec = store.confirm(rec)?;
+    Ok(store.confirm(rec)?)
+}
+
+/// Runs `mecred confirm --term T --district C`.
+pub fn run_confirm(ctx: &Context, a: ConfirmArgs) -> anyhow::Result<Status> {
+    ctx.check_writable("confirming a report")?;
+    let store = ctx.open_store()?;
+    let rec = confirm(&store, ctx.today, &ctx.actor, a.term, &a.district)?;
     tracing::info!(district = %rec.district, term = %rec.term, "report confirmed");
     if ctx.json {
         println!("{}", serde_json::to_string_pretty(&record_json(&rec))?);

@@ -236,3 +236,40 @@ fn write_return_file(
     );
     Ok(())
 }
+
+/// Writes the error return file of a stored batch to `out` (its extension
+/// set to the upload's: `.csv` or `.xlsx`), for the TUI. The store keeps a
+/// batch's typed rows and results but not the file's cells, so the original
+/// is read again from `original` and must be the very file imported (same
+/// SHA-256); the batch's latest row results fill the `Errors` column.
+/// Returns the path written and how many rows have problems.
+pub(crate) fn return_file_of_batch(
+    store: &Store,
+    id: u64,
+    original: &Path,
+    today: crate::domain::Date,
+    out: &Path,
+) -> anyhow::Result<(std::path::PathBuf, usize)> {
+    let batch = store
+        .batch(id)?
+        .with_context(|| format!("there is no batch {id}"))?;
+    let bytes = std::fs::read(original).with_context(|| {
+        format!(
+            "cannot read {}, the file imported as batch {id} (mecred keeps its rows, not the file: start mecred where the file is)",
+            original.display()
+        )
+    })?;
+    if sha256_hex(&bytes) != batch.sha256 {
+        anyhow::bail!(
+            "{} is not the file imported as batch {id}: its contents differ",
+            original.display()
+        );
+    }
+    let parsed = import::parse_bytes(&batch.file, bytes, Some(batch.kind), today)
+        .map_err(|p| anyhow::anyhow!("cannot read {}: {}", original.display(), p.message))?;
+    let results = store.row_results(id)?;
+    let out = out.with_extension(if parsed.table.is_csv() { "csv" } else { "xlsx" });
+    import::return_file::write(&out, &parsed.table, parsed.header_index, &results)?;
+    let rows = results.iter().filter(|r| !r.problems.is_empty()).count();
+    Ok((out, rows))
+}

@@ -1,20 +1,27 @@
 //! The store as the TUI's data source.
 
 use super::Context;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::domain::Date;
 use crate::domain::{
     Ack, Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode,
     Student, StudentId,
 };
+use crate::domain::{Date, Term};
 use crate::policy::{Evaluation, Snapshot};
+use crate::report::semester::has_agreement_error;
+use crate::report::{Format, render};
+use crate::store::ConfirmationRecord;
 use crate::store::Store;
-use crate::tui::source::{Event, EventSummary};
+use crate::tui::source::{Event, EventSummary, ReportData};
 use crate::tui::{Source, TuiOptions};
+use anyhow::Context as _;
 
-/// The store as a [`Source`] (behind an `Arc`, so worker threads can read it).
-struct StoreSource(Store);
+/// The store as a [`Source`] (behind an `Arc`, so worker threads can read
+/// it), and the directory where uploaded files are looked for again (an
+/// error return file needs the file's cells, which the store does not keep).
+struct StoreSource(Store, PathBuf);
 
 impl Source for StoreSource {
     fn districts(&self) -> anyhow::Result<Vec<District>> {
@@ -76,11 +83,70 @@ impl Source for StoreSource {
     fn acknowledge(&self, ack: &Ack) -> anyhow::Result<()> {
         Ok(self.0.put_ack(ack)?)
     }
+    fn report(
+        &self,
+        today: Date,
+        term: Term,
+        district: Option<&DistrictCode>,
+    ) -> anyhow::Result<ReportData> {
+        // The very steps of `mecred report`, so an export is byte-identical.
+        let (snap, eval) = super::evaluate(&self.0, today)?;
+        let report = super::report::report_of(&self.0, &snap, &eval, term, district)?;
+        let confirmation = match district {
+            Some(d) => self
+                .0
+                .confirmations_of(d, term)?
+                .into_iter()
+                .find(|c| c.is_current()),
+            None => None,
+        };
+        Ok(ReportData {
+            hash: crate::report::hash(&report),
+            report,
+            confirmation,
+            agreement_error: district.is_some_and(|d| has_agreement_error(&eval, d)),
+            districts: snap.district_codes().into_iter().collect(),
+        })
+    }
+    fn export_report(
+        &self,
+        today: Date,
+        term: Term,
+        district: Option<&DistrictCode>,
+        format: Format,
+        path: &Path,
+    ) -> anyhow::Result<()> {
+        let data = self.report(today, term, district)?;
+        std::fs::write(path, render(&data.report, format))
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+    fn confirm_report(
+        &self,
+        today: Date,
+        term: Term,
+        district: &DistrictCode,
+        actor: &str,
+    ) -> anyhow::Result<ConfirmationRecord> {
+        super::confirm::confirm(&self.0, today, actor, term, district)
+    }
+    fn write_return_file(
+        &self,
+        batch: u64,
+        today: Date,
+        out: &Path,
+    ) -> anyhow::Result<(PathBuf, usize)> {
+        let Some(b) = self.0.batch(batch)? else {
+            anyhow::bail!("there is no batch {batch}");
+        };
+        // The batch names the file, not where it was: look where mecred runs.
+        let original = self.1.join(&b.file);
+        super::import::return_file_of_batch(&self.0, batch, &original, today, out)
+    }
 }
 
 /// The store as the TUI's data source (benches and tests drive the UI on it).
 pub fn store_source(store: &Store) -> Arc<dyn Source + Send + Sync> {
-    Arc::new(StoreSource(store.clone()))
+    Arc::new(StoreSource(store.clone(), PathBuf::from(".")))
 }
 
 /// Opens the terminal UI on `store`.
@@ -94,6 +160,9 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
     };
     crate::tui::run(store_source(store), &opts)
 }
+
+#[cfg(test)]
+mod reports_tests;
 
 #[cfg(test)]
 mod tests {
@@ -116,7 +185,7 @@ mod tests {
         let store = ctx.open_store().unwrap();
         crate::cli::demo::build(&ctx, &store).unwrap();
         let pending = |store: &Store| {
-            let source = StoreSource(store.clone());
+            let source = StoreSource(store.clone(), PathBuf::from("."));
             let mut snap = source.snapshot().unwrap();
             let eval = source.evaluate(&mut snap, ctx.today).unwrap();
             eval.findings()

@@ -67,11 +67,23 @@ pub enum Action {
     ColumnLeft,
     /// Move the module grid's cursor one column right.
     ColumnRight,
+    /// Show the semester reports.
+    Reports,
+    /// Report the term before.
+    PreviousTerm,
+    /// Report the term after.
+    NextTerm,
+    /// Write the report to a file (md, csv, html or json).
+    ExportReport,
+    /// Confirm the district's report for the term.
+    ConfirmReport,
+    /// Write the selected batch's error return file.
+    ReturnFile,
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 36] = [
         Action::Open,
         Action::ColumnLeft,
         Action::ColumnRight,
@@ -83,6 +95,11 @@ impl Action {
         Action::CycleSeverity,
         Action::CycleRule,
         Action::CycleDistrict,
+        Action::PreviousTerm,
+        Action::NextTerm,
+        Action::ExportReport,
+        Action::ConfirmReport,
+        Action::ReturnFile,
         Action::Back,
         Action::Filter,
         Action::Jump,
@@ -92,6 +109,7 @@ impl Action {
         Action::Districts,
         Action::Uploads,
         Action::Audit,
+        Action::Reports,
         Action::DeleteChar,
         Action::Up,
         Action::Down,
@@ -137,6 +155,12 @@ impl Action {
             Action::CycleDistrict => "cycle_district",
             Action::ColumnLeft => "column_left",
             Action::ColumnRight => "column_right",
+            Action::Reports => "reports",
+            Action::PreviousTerm => "previous_term",
+            Action::NextTerm => "next_term",
+            Action::ExportReport => "export_report",
+            Action::ConfirmReport => "confirm_report",
+            Action::ReturnFile => "return_file",
         }
     }
 
@@ -173,6 +197,12 @@ impl Action {
             Action::CycleDistrict => "filter: the next district, or all",
             Action::ColumnLeft => "move the cell cursor left",
             Action::ColumnRight => "move the cell cursor right",
+            Action::Reports => "show the semester reports",
+            Action::PreviousTerm => "report the previous term",
+            Action::NextTerm => "report the next term",
+            Action::ExportReport => "write the report to a file (md, csv, html, json)",
+            Action::ConfirmReport => "confirm this district's report for the term",
+            Action::ReturnFile => "write the batch's error return file",
         }
     }
 

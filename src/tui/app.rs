@@ -8,6 +8,7 @@ mod grid;
 pub mod lists;
 mod loaded;
 mod nav;
+pub mod reports;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use crate::search::{Hit, Index, Narrowing};
 
 pub use findings::{AckPrompt, FindingsView};
 pub use lists::{ListItem, ListView};
+pub use reports::{ReportPrompt, ReportsView};
 
 /// Something still loading, loaded, or failed (with the error as text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +164,8 @@ pub enum Screen {
     Event(EventView),
     /// Every finding, grouped and filtered.
     Findings(FindingsView),
+    /// The semester report: pick, preview, export, confirm.
+    Reports(Box<ReportsView>),
 }
 
 impl Screen {
@@ -173,6 +177,8 @@ impl Screen {
             }
             Screen::Findings(_) => Context::Findings,
             Screen::Grid(_) => Context::Grid,
+            Screen::Reports(_) => Context::Reports,
+            Screen::Uploads(_) => Context::Uploads,
             _ => Context::List,
         }
     }
@@ -210,6 +216,15 @@ pub enum Request {
     Events,
     /// One event.
     Event(u64),
+    /// A semester report (built on a worker).
+    Report {
+        /// The day findings are judged on.
+        today: Date,
+        /// The term.
+        term: crate::domain::Term,
+        /// One district, or statewide.
+        district: Option<DistrictCode>,
+    },
 }
 
 impl Request {
@@ -251,6 +266,32 @@ pub enum Effect {
         finding: String,
         /// Why.
         reason: String,
+    },
+    /// Write a report file (a worker), then [`Loaded::Message`].
+    ExportReport {
+        /// The term.
+        term: crate::domain::Term,
+        /// One district, or statewide.
+        district: Option<DistrictCode>,
+        /// The format.
+        format: crate::report::Format,
+        /// Where (relative: to where mecred runs).
+        path: std::path::PathBuf,
+    },
+    /// Confirm a district's report (a worker), then [`Loaded::Confirmed`].
+    ConfirmReport {
+        /// The term.
+        term: crate::domain::Term,
+        /// The district.
+        district: DistrictCode,
+    },
+    /// Write a batch's error return file (a worker), then
+    /// [`Loaded::Message`].
+    ReturnFile {
+        /// The batch id.
+        batch: u64,
+        /// Where (its extension follows the upload's format).
+        out: std::path::PathBuf,
     },
 }
 
@@ -299,6 +340,17 @@ pub enum Loaded {
     Findings(Result<Arc<Findings>, String>),
     /// A line for the status bar (`true`: an alert).
     Message(String, bool),
+    /// A semester report.
+    Report {
+        /// The term.
+        term: crate::domain::Term,
+        /// One district, or statewide.
+        district: Option<DistrictCode>,
+        /// The report, or why not.
+        result: Result<Box<super::source::ReportData>, String>,
+    },
+    /// A confirmation stored, or why not.
+    Confirmed(Result<super::source::ConfirmationRecord, String>),
 }
 
 /// The whole TUI state.
@@ -385,6 +437,7 @@ impl App {
     pub fn is_typing(&self) -> bool {
         self.finder.is_some()
             || self.prompt.is_some()
+            || self.is_report_prompt()
             || self.help.is_none() && self.top_list_editing()
     }
 
@@ -413,7 +466,10 @@ impl App {
         }
         if let Some(s) = self.screen() {
             v.push(s.context());
-            if matches!(s.context(), Context::Findings | Context::Grid) {
+            if matches!(
+                s.context(),
+                Context::Findings | Context::Grid | Context::Uploads
+            ) {
                 v.push(Context::List);
             }
         }
@@ -424,7 +480,10 @@ impl App {
     /// The contexts of the screen under any overlay (what help lists).
     pub fn screen_contexts(&self) -> Vec<Context> {
         let mut v: Vec<Context> = self.screen().map(Screen::context).into_iter().collect();
-        if matches!(v.first(), Some(Context::Findings | Context::Grid)) {
+        if matches!(
+            v.first(),
+            Some(Context::Findings | Context::Grid | Context::Uploads)
+        ) {
             v.push(Context::List);
         }
         v.push(Context::Global);
@@ -469,6 +528,9 @@ impl App {
             }
             Action::Redraw => return vec![Effect::Redraw],
             _ => {}
+        }
+        if let Some(effects) = self.reports_action(action) {
+            return effects;
         }
         if self.finder.is_none()
             && self.prompt.is_none()

@@ -38,15 +38,21 @@ pub enum Context {
     /// A text input (the `/` filter, the finder): unbound printable keys
     /// are typed.
     Input,
+    /// The Reports screen.
+    Reports,
+    /// The Uploads screen (before the list keys).
+    Uploads,
 }
 
 impl Context {
     /// Every context, in file order.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::List,
         Context::Findings,
         Context::Grid,
+        Context::Uploads,
+        Context::Reports,
         Context::Detail,
         Context::Help,
         Context::Input,
@@ -62,6 +68,8 @@ impl Context {
             Context::Findings => "findings",
             Context::Grid => "grid",
             Context::Input => "input",
+            Context::Reports => "reports",
+            Context::Uploads => "uploads",
         }
     }
 

@@ -275,6 +275,17 @@ impl Workers {
                     Effect::Search(job) => {
                         let _ = self.search.send(job);
                     }
+                    e @ (Effect::ExportReport { .. }
+                    | Effect::ConfirmReport { .. }
+                    | Effect::ReturnFile { .. }) => {
+                        let (src, tx) = (Arc::clone(&self.source), self.results.clone());
+                        let job = FileJob::new(app, &host.actor);
+                        thread::spawn(move || {
+                            if let Some(done) = job.run(&*src, e) {
+                                let _ = tx.send(Msg::Loaded(Box::new(done)));
+                            }
+                        });
+                    }
                     Effect::Redraw => clear = true,
                     Effect::Quit => app.should_quit = true,
                 }
@@ -456,6 +467,13 @@ pub fn run_effects_with(
                 Effect::Acknowledge { finding, reason } => {
                     next.extend(host.acknowledge(app, source, &finding, &reason));
                 }
+                e @ (Effect::ExportReport { .. }
+                | Effect::ConfirmReport { .. }
+                | Effect::ReturnFile { .. }) => {
+                    if let Some(done) = FileJob::new(app, &host.actor).run(source, e) {
+                        next.extend(app.loaded(done));
+                    }
+                }
                 Effect::Redraw => clear = true,
                 Effect::Quit => app.should_quit = true,
             }
@@ -527,5 +545,89 @@ pub fn load(source: &dyn Source, req: Request) -> Loaded {
         Request::BatchRows(id) => Loaded::BatchRows(id, text(source.row_results(id))),
         Request::Events => Loaded::Events(text(source.event_summaries())),
         Request::Event(seq) => Loaded::Event(seq, text(source.event(seq))),
+        Request::Report {
+            today,
+            term,
+            district,
+        } => {
+            let result = text(source.report(today, term, district.as_ref()).map(Box::new));
+            Loaded::Report {
+                term,
+                district,
+                result,
+            }
+        }
     }
+}
+
+/// What a report, confirmation or return-file job needs from the app, so
+/// it can run on a worker.
+struct FileJob {
+    today: crate::domain::Date,
+    read_only: bool,
+    actor: String,
+}
+
+impl FileJob {
+    fn new(app: &App, actor: &str) -> FileJob {
+        FileJob {
+            today: app.today,
+            read_only: app.read_only,
+            actor: actor.to_string(),
+        }
+    }
+
+    /// Runs one of the file effects through the source; what to tell the
+    /// app (`None` for any other effect).
+    fn run(&self, source: &dyn Source, effect: Effect) -> Option<Loaded> {
+        Some(match effect {
+            Effect::ExportReport {
+                term,
+                district,
+                format,
+                path,
+            } => {
+                let scope = district
+                    .as_ref()
+                    .map_or_else(|| "all districts".to_string(), ToString::to_string);
+                match source.export_report(self.today, term, district.as_ref(), format, &path) {
+                    Ok(()) => Loaded::Message(
+                        format!("wrote the {term} report for {scope} to {}", shown(&path)),
+                        false,
+                    ),
+                    Err(e) => Loaded::Message(format!("could not export: {e:#}"), true),
+                }
+            }
+            Effect::ConfirmReport { term, district } => {
+                if self.read_only {
+                    return Some(Loaded::Confirmed(Err(
+                        "read-only: confirming a report is refused".into(),
+                    )));
+                }
+                let r = source.confirm_report(self.today, term, &district, &self.actor);
+                Loaded::Confirmed(text(r))
+            }
+            Effect::ReturnFile { batch, out } => {
+                match source.write_return_file(batch, self.today, &out) {
+                    Ok((path, rows)) => Loaded::Message(
+                        format!(
+                            "wrote the error return file of batch {batch} to {} ({rows} rows with problems)",
+                            shown(&path)
+                        ),
+                        false,
+                    ),
+                    Err(e) => Loaded::Message(format!("no error return file: {e:#}"), true),
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// A path as the status line names it: absolute when it can be.
+fn shown(path: &std::path::Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }

@@ -8,6 +8,7 @@ pub mod findings;
 pub mod grid;
 pub mod help;
 pub mod list;
+pub mod reports;
 pub mod uploads;
 
 use super::app::{App, Screen};

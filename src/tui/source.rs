@@ -1,14 +1,32 @@
 //! What the TUI reads, and nothing about how it is stored: the store (or a
 //! server later) implements [`Source`]; tests use [`MemorySource`].
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::domain::{
     Ack, Batch, District, DistrictCode, ExamAttempt, Record, RecordKey, RowResult, School,
     SchoolCode, Student, StudentId,
 };
+use crate::domain::{BatchState, Date, Term};
 use crate::policy::Snapshot;
-pub use crate::store::{Event, EventAction};
+use crate::report::{Format, Report};
+pub use crate::store::{ConfirmationRecord, Event, EventAction};
+
+/// A semester report as the Reports screen shows it (SPEC §4, §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportData {
+    /// The report, built exactly as `mecred report` builds it.
+    pub report: Report,
+    /// Its hash (what a confirmation records).
+    pub hash: String,
+    /// The district's current confirmation of the term, if any.
+    pub confirmation: Option<ConfirmationRecord>,
+    /// The district has an open AGREEMENT-* error (it cannot confirm).
+    pub agreement_error: bool,
+    /// Every district the report could be narrowed to, by code.
+    pub districts: Vec<DistrictCode>,
+}
 
 /// An audit event without its writes: one row of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +151,81 @@ pub trait Source {
     fn acknowledge(&self, ack: &Ack) -> anyhow::Result<()> {
         let _ = ack;
         anyhow::bail!("this data source cannot store acknowledgements")
+    }
+    /// The semester report of `term` for `district` (`None`: statewide),
+    /// judged on `today`. The default builds it from [`Source::evaluate`]
+    /// with no confirmations; the store builds it as `mecred report` does.
+    fn report(
+        &self,
+        today: Date,
+        term: Term,
+        district: Option<&DistrictCode>,
+    ) -> anyhow::Result<ReportData> {
+        let mut snap = self.snapshot()?;
+        let eval = self.evaluate(&mut snap, today)?;
+        let schools = self
+            .all_schools()?
+            .into_iter()
+            .map(|s| (s.code, s.name))
+            .collect();
+        let last_change_set = self
+            .batches()?
+            .iter()
+            .filter(|b| b.state == BatchState::Committed)
+            .map(|b| b.id)
+            .max();
+        let inputs = crate::report::Inputs {
+            term,
+            district,
+            schools: &schools,
+            last_change_set,
+        };
+        let report = crate::report::build(&snap, &eval, inputs);
+        Ok(ReportData {
+            hash: crate::report::hash(&report),
+            report,
+            confirmation: None,
+            agreement_error: district
+                .is_some_and(|d| crate::report::semester::has_agreement_error(&eval, d)),
+            districts: snap.district_codes().into_iter().collect(),
+        })
+    }
+    /// Writes the report in `format` to `path`: the bytes `mecred report
+    /// --format F -o PATH` writes for the same data.
+    fn export_report(
+        &self,
+        today: Date,
+        term: Term,
+        district: Option<&DistrictCode>,
+        format: Format,
+        path: &Path,
+    ) -> anyhow::Result<()> {
+        let _ = (today, term, district, format, path);
+        anyhow::bail!("this data source cannot write report files")
+    }
+    /// Confirms `district`'s report of `term` as `actor` (the rules of
+    /// `mecred confirm`); durable when it returns.
+    fn confirm_report(
+        &self,
+        today: Date,
+        term: Term,
+        district: &DistrictCode,
+        actor: &str,
+    ) -> anyhow::Result<ConfirmationRecord> {
+        let _ = (today, term, district, actor);
+        anyhow::bail!("this data source cannot store confirmations")
+    }
+    /// Writes batch `batch`'s error return file (SPEC §4) to `out`, as
+    /// `mecred import --errors-out` does; returns the path written (the
+    /// extension follows the upload's format) and the rows with problems.
+    fn write_return_file(
+        &self,
+        batch: u64,
+        today: Date,
+        out: &Path,
+    ) -> anyhow::Result<(std::path::PathBuf, usize)> {
+        let _ = (batch, today, out);
+        anyhow::bail!("this data source cannot write error return files")
     }
 }
 

@@ -4,6 +4,7 @@
 mod findings;
 mod grid;
 mod props;
+mod reports;
 mod screens;
 
 use ratatui::Terminal;

@@ -427,6 +427,7 @@ impl App {
                 Screen::Detail(d) => Some(Request::Student(d.id.clone())),
                 Screen::Uploads(_) => Some(Request::Batches),
                 Screen::Audit(_) => Some(Request::Events),
+                Screen::Reports(v) => Some(v.request()),
                 _ => None,
             })
             .map(Effect::Load)

@@ -46,6 +46,16 @@ impl App {
             Loaded::Stale => return Vec::new(),
             Loaded::Findings(r) => self.set_findings(r),
             Loaded::Message(text, alert) => self.say(&text, alert),
+            Loaded::Confirmed(r) => return self.confirmed(r),
+            Loaded::Report {
+                term,
+                district,
+                result,
+            } => {
+                if let Some(Screen::Reports(v)) = self.stack.last_mut() {
+                    v.fill(term, &district, &result);
+                }
+            }
             other => self.fill(other),
         }
         Vec::new()

@@ -192,6 +192,9 @@ impl App {
 
     /// A printable key for the focused input.
     pub(super) fn type_char(&mut self, c: char) -> Vec<Effect> {
+        if let Some(effects) = self.report_type(c) {
+            return effects;
+        }
         if let Some(p) = self.prompt.as_mut() {
             p.reason.push(c);
             return Vec::new();

@@ -26,6 +26,7 @@ fn in_range(app: &App) -> bool {
         Some(Screen::Uploads(l)) => ok(l),
         Some(Screen::Audit(l)) => ok(l),
         Some(Screen::Findings(v)) => ok(&v.list),
+        Some(Screen::Reports(v)) => v.scroll < v.lines.len().max(1),
         Some(
             Screen::Detail(_) | Screen::Dashboard { .. } | Screen::Batch(_) | Screen::Event(_),
         ) => true,

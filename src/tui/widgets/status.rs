@@ -20,6 +20,19 @@ fn hinted(app: &App) -> &'static [Action] {
         return &[Action::Back, Action::Down, Action::Up];
     }
     match app.screen() {
+        Some(Screen::Reports(_)) => &[
+            Action::NextTerm,
+            Action::CycleDistrict,
+            Action::ExportReport,
+            Action::ConfirmReport,
+            Action::Help,
+        ],
+        Some(Screen::Uploads(_)) => &[
+            Action::Open,
+            Action::ReturnFile,
+            Action::Filter,
+            Action::Help,
+        ],
         Some(Screen::Findings(_)) => &[
             Action::Open,
             Action::NextFinding,
@@ -85,6 +98,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(format!("{}▏", p.reason)),
             Span::raw("  enter stores · esc cancels"),
         ]);
+        frame.render_widget(Paragraph::new(line).style(t.status), area);
+        return;
+    }
+    if let Some(Screen::Reports(v)) = app.screen()
+        && let Some(p) = &v.prompt
+    {
+        let (ask, typed, tail) = crate::tui::screens::reports::prompt_text(p);
+        // A refused answer (a bad extension) shows in place of the hint.
+        let tail = match &app.message {
+            Some((text, _)) => Span::styled(format!("  {text}"), t.alert),
+            None => Span::raw(tail),
+        };
+        let line = Line::from(vec![Span::styled(ask, t.key), Span::raw(typed), tail]);
         frame.render_widget(Paragraph::new(line).style(t.status), area);
         return;
     }
