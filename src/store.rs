@@ -12,6 +12,7 @@
 mod acks;
 mod apply;
 mod batches;
+mod change_sets;
 mod codec;
 mod confirmations;
 mod dump;

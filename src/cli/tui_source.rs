@@ -4,17 +4,19 @@ use super::Context;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::context::now;
 use crate::domain::{
     Ack, Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode,
     Student, StudentId,
 };
+use crate::domain::{BatchKind, Record, Write};
 use crate::domain::{Date, Term};
 use crate::policy::{Evaluation, Snapshot};
 use crate::report::semester::has_agreement_error;
 use crate::report::{Format, render};
 use crate::store::ConfirmationRecord;
 use crate::store::Store;
-use crate::tui::source::{Event, EventSummary, ReportData};
+use crate::tui::source::{Event, EventSummary, ReportData, StageOutcome};
 use crate::tui::{Source, TuiOptions};
 use anyhow::Context as _;
 
@@ -142,6 +144,91 @@ impl Source for StoreSource {
         let original = self.1.join(&b.file);
         super::import::return_file_of_batch(&self.0, batch, &original, today, out)
     }
+    fn stage_file(
+        &self,
+        path: &Path,
+        kind: Option<BatchKind>,
+        term: Term,
+        today: Date,
+        actor: &str,
+    ) -> anyhow::Result<StageOutcome> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let ctx = Context {
+            db: None,
+            today,
+            today_given: true,
+            json: true,
+            read_only: false,
+            keymap: "default".into(),
+            actor: actor.to_string(),
+        };
+        let name = super::import::file_name(path);
+        Ok(
+            match super::stage(&ctx, &self.0, &name, bytes, kind, term, false)? {
+                super::Staged::Rejected { problem, .. } => StageOutcome::Rejected(problem),
+                super::Staged::Batch { id, .. } => StageOutcome::Staged(id),
+            },
+        )
+    }
+    fn batch_writes(&self, id: u64, today: Date) -> anyhow::Result<Vec<Write>> {
+        Ok(super::uploads::retriage(&self.0, id, today)?.writes)
+    }
+    fn commit_batch(&self, id: u64, today: Date, actor: &str) -> anyhow::Result<Vec<Write>> {
+        let t = super::uploads::retriage(&self.0, id, today)?;
+        self.0
+            .commit(id, t.summary, &t.results, t.writes, actor, &now())?;
+        Ok(self.0.committed_writes(id)?)
+    }
+    fn discard_batch(&self, id: u64, actor: &str) -> anyhow::Result<()> {
+        Ok(self.0.discard(id, actor, &now())?)
+    }
+    fn revert_batch(&self, id: u64, actor: &str) -> anyhow::Result<Vec<Write>> {
+        let made = self.0.committed_writes(id)?;
+        self.0.revert(id, actor, &now())?;
+        // Undone newest first, each record back to what it was before.
+        Ok(made
+            .into_iter()
+            .rev()
+            .map(|w| Write {
+                key: w.key,
+                before: w.after,
+                after: w.before,
+            })
+            .collect())
+    }
+    fn apply_change_set(
+        &self,
+        kind: BatchKind,
+        description: &str,
+        writes: Vec<Write>,
+        actor: &str,
+    ) -> anyhow::Result<(u64, Vec<Write>)> {
+        let district = one_district(&writes);
+        let id = self
+            .0
+            .apply_change_set(kind, description, district, writes, actor, &now())?;
+        Ok((id, self.0.committed_writes(id)?))
+    }
+}
+
+/// The district every write concerns, when there is exactly one.
+fn one_district(writes: &[Write]) -> Option<DistrictCode> {
+    let mut found: Option<DistrictCode> = None;
+    for w in writes {
+        let d = match w.after.as_ref().or(w.before.as_ref())? {
+            Record::Student(s) => s.district(),
+            Record::School(s) => s.district(),
+            Record::District(d) => d.code.clone(),
+            Record::Agreement(a) => a.district.clone(),
+            _ => return None,
+        };
+        match &found {
+            Some(f) if *f != d => return None,
+            _ => found = Some(d),
+        }
+    }
+    found
 }
 
 /// The store as the TUI's data source (benches and tests drive the UI on it).
@@ -203,5 +290,84 @@ mod tests {
         crate::cli::confirm::run_confirm(&ctx, args).unwrap();
         let store = ctx.open_store().unwrap();
         assert_eq!(pending(&store), vec!["036", "W3B"]);
+    }
+}
+
+#[cfg(test)]
+mod change_set_tests {
+    use super::*;
+    use crate::domain::{Date, RecordKey};
+
+    const TODAY: Date = Date::constant(2026, 12, 4);
+
+    fn staged(src: &StoreSource, file: &str) -> u64 {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(file);
+        let term: Term = "fall-2026".parse().unwrap();
+        match src.stage_file(&path, None, term, TODAY, "op").unwrap() {
+            StageOutcome::Staged(id) => id,
+            StageOutcome::Rejected(p) => panic!("{}", p.message),
+        }
+    }
+
+    #[test]
+    fn the_store_source_stages_previews_commits_reverts_and_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let src = StoreSource(store.clone(), PathBuf::from("."));
+        let d = staged(&src, "districts.csv");
+        src.commit_batch(d, TODAY, "op").unwrap();
+        let id = staged(&src, "completions-029-fall-2026.csv");
+        // The preview stores nothing and names what a commit writes.
+        let preview = src.batch_writes(id, TODAY).unwrap();
+        assert!(!preview.is_empty());
+        assert!(preview.iter().all(|w| w.before.is_none()));
+        let at = preview
+            .iter()
+            .position(|w| matches!(w.key, RecordKey::Student(_)))
+            .unwrap();
+        let first = preview[at].key.clone();
+        assert_eq!(store.get(&first).unwrap(), None);
+        let made = src.commit_batch(id, TODAY, "op").unwrap();
+        assert_eq!(made, preview);
+        assert_eq!(store.get(&first).unwrap(), preview[at].after);
+        // An edit of one student is one change set; undo restores it.
+        let RecordKey::Student(sid) = &first else {
+            panic!("{first}")
+        };
+        let Some(Record::Student(mut s)) = store.get(&first).unwrap() else {
+            panic!()
+        };
+        let was = s.clone();
+        s.modules.company_registration = Some(TODAY);
+        let (edit, writes) = src
+            .apply_change_set(
+                BatchKind::Edit,
+                "set Company Registration",
+                vec![Write {
+                    key: first.clone(),
+                    before: None,
+                    after: Some(Record::Student(s.clone())),
+                }],
+                "op",
+            )
+            .unwrap();
+        assert_eq!(writes.len(), 1);
+        assert_eq!(writes[0].before, Some(Record::Student(was.clone())));
+        let batch = store.batch(edit).unwrap().unwrap();
+        assert_eq!(batch.district.as_ref(), Some(&s.district()));
+        assert_eq!(batch.file, "set Company Registration");
+        // Undoing the upload first is refused: the edit changed a record since.
+        let refused = src.revert_batch(id, "op").unwrap_err().to_string();
+        assert!(refused.contains(&format!("by batch {edit}")), "{refused}");
+        let undone = src.revert_batch(edit, "op").unwrap();
+        assert_eq!(undone[0].after, Some(Record::Student(was)));
+        let undone = src.revert_batch(id, "op").unwrap();
+        assert_eq!(undone.len(), made.len());
+        assert!(undone.iter().all(|w| w.after.is_none()));
+        assert_eq!(store.get(&RecordKey::Student(sid.clone())).unwrap(), None);
+        // Discard refuses what is not staged.
+        assert!(src.discard_batch(id, "op").is_err());
     }
 }

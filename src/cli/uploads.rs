@@ -63,13 +63,24 @@ pub fn commit(ctx: &Context, store: &Store, id: u64) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let rows = store.staged_rows(id)?;
-    let term = batch.term.unwrap_or_else(|| Term::of(ctx.today));
-    let t = import::triage(batch.kind, term, &rows, store)
-        .with_context(|| format!("re-triaging batch {id}"))?;
+    let t = retriage(store, id, ctx.today)?;
     store.commit(id, t.summary, &t.results, t.writes, &ctx.actor, &now())?;
     tracing::info!(batch = id, "committed");
     Ok(())
+}
+
+/// A staged batch's rows triaged again against the data as it stands now
+/// (what a commit writes).
+pub fn retriage(
+    store: &Store,
+    id: u64,
+    today: crate::domain::Date,
+) -> anyhow::Result<import::Triage> {
+    let batch = existing(store, id)?;
+    let rows = store.staged_rows(id)?;
+    let term = batch.term.unwrap_or_else(|| Term::of(today));
+    import::triage(batch.kind, term, &rows, store)
+        .with_context(|| format!("re-triaging batch {id}"))
 }
 
 fn settled(ctx: &Context, id: u64, state: BatchState) -> anyhow::Result<Status> {

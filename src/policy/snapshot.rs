@@ -282,6 +282,43 @@ impl Snapshot {
         self.uploads.contains(&(district.clone(), term))
     }
 
+    /// The stored record under `key`, as the snapshot holds it (school
+    /// records are not kept: `None`).
+    pub fn record(&self, key: &RecordKey) -> Option<Record> {
+        match key {
+            RecordKey::District(c) => self.districts.get(c).cloned().map(Record::District),
+            RecordKey::Agreement(c, y) => self
+                .agreements
+                .get(c)?
+                .get(y)
+                .cloned()
+                .map(Record::Agreement),
+            RecordKey::School(_) => None,
+            RecordKey::Student(id) => self.student(id)?.student.clone().map(Record::Student),
+            RecordKey::Exam(id, d) => self
+                .student(id)?
+                .exams
+                .iter()
+                .find(|e| e.date == *d)
+                .cloned()
+                .map(Record::Exam),
+            RecordKey::Statewide(id, c, d) => self
+                .student(id)?
+                .statewide
+                .iter()
+                .find(|a| a.credential == *c && a.attempted == *d)
+                .cloned()
+                .map(Record::Statewide),
+            RecordKey::Certificate(id, c) => self
+                .student(id)?
+                .certificates
+                .iter()
+                .find(|x| x.credential == *c)
+                .cloned()
+                .map(Record::Certificate),
+        }
+    }
+
     /// A district's confirmations.
     pub fn confirmations_of<'a>(
         &'a self,

@@ -117,6 +117,7 @@ impl Store {
                 self.roll_back(rec)?;
             }
         }
+        self.discard_interrupted_change_sets()?;
         let next = self.last_batch_id()? + 1;
         self.clear_range(&keys::numbered(keys::ROW, next), &[keys::ROW + 1])?;
         self.clear_range(&keys::numbered(keys::RESULT, next), &[keys::RESULT + 1])

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use super::progress::{Dashboard, Module, dashboard};
 use super::source::Source;
 use crate::domain::{
-    Ack, Date, District, DistrictCode, Finding, FindingModule, FindingSeverity, Item, RuleId,
-    School, Severity, StudentId, Write,
+    Ack, Date, District, DistrictCode, Finding, FindingModule, FindingSeverity, Item, Record,
+    RecordKey, RuleId, School, Severity, StudentId, Write,
 };
 use crate::policy::{Evaluation, Snapshot, Touched};
 use crate::search::{Entry, Index};
@@ -115,6 +115,62 @@ impl Findings {
     }
 }
 
+/// The findings a change would add and remove (a preview: nothing stored).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delta {
+    /// Findings that would appear, in SPEC §3 order.
+    pub added: Vec<Finding>,
+    /// Findings that would go, in SPEC §3 order.
+    pub removed: Vec<Finding>,
+}
+
+/// The students and districts whose findings a change can move.
+#[derive(Default)]
+struct Scope {
+    students: std::collections::BTreeSet<StudentId>,
+    districts: std::collections::BTreeSet<DistrictCode>,
+}
+
+impl Scope {
+    fn add(&mut self, snap: &Snapshot, key: &RecordKey) {
+        match key {
+            RecordKey::District(c) | RecordKey::Agreement(c, _) => {
+                self.districts.insert(c.clone());
+            }
+            RecordKey::School(c) => {
+                self.districts.insert(c.district());
+            }
+            RecordKey::Student(id)
+            | RecordKey::Exam(id, _)
+            | RecordKey::Statewide(id, _, _)
+            | RecordKey::Certificate(id, _) => {
+                if let Some(s) = snap.student(id).and_then(|f| f.student.as_ref()) {
+                    self.districts.insert(s.district());
+                }
+                self.students.insert(id.clone());
+            }
+        }
+    }
+
+    /// Their findings, in SPEC §3 order.
+    fn findings(&self, eval: &Evaluation) -> Vec<Finding> {
+        let mut v: Vec<Finding> = self
+            .students
+            .iter()
+            .flat_map(|id| eval.student_findings(id).iter().cloned())
+            .chain(
+                self.districts
+                    .iter()
+                    .flat_map(|d| eval.district_findings(d).iter().cloned()),
+            )
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        v.retain(|f| seen.insert(f.id.clone()));
+        v.sort_by(|a, b| a.order(b));
+        v
+    }
+}
+
 /// The runtime's policy state: what the rules read, their findings, and the
 /// acknowledgements. Not part of the UI state (render never sees it).
 #[derive(Debug, Clone)]
@@ -169,6 +225,50 @@ impl Policy {
             self.dashboard = Arc::new(dashboard(&self.snapshot, &self.evaluation));
         }
         touched
+    }
+
+    /// The findings `writes` would add and remove if committed now,
+    /// computed by applying them, re-evaluating what they touch, and putting
+    /// everything back: the policy state ends exactly as it began, and the
+    /// cost follows the size of the change, not of the data.
+    pub fn delta(&mut self, writes: &[Write]) -> Delta {
+        let originals: Vec<(RecordKey, Option<Record>)> = writes
+            .iter()
+            .map(|w| (w.key.clone(), self.snapshot.record(&w.key)))
+            .collect();
+        let mut scope = Scope::default();
+        for w in writes {
+            scope.add(&self.snapshot, &w.key);
+        }
+        let mut touched = Touched::default();
+        for w in writes {
+            touched.merge(self.snapshot.set(&w.key, w.after.clone()));
+        }
+        self.evaluation.update(&self.snapshot, &touched);
+        for w in writes {
+            scope.add(&self.snapshot, &w.key);
+        }
+        scope.districts.extend(touched.districts.iter().cloned());
+        scope.students.extend(touched.students.iter().cloned());
+        let after = scope.findings(&self.evaluation);
+        // Put back in reverse: a key written twice ends at its first value.
+        let mut back = Touched::default();
+        for (key, value) in originals.into_iter().rev() {
+            back.merge(self.snapshot.set(&key, value));
+        }
+        self.evaluation.update(&self.snapshot, &back);
+        let before = scope.findings(&self.evaluation);
+        let ids = |v: &[Finding]| -> std::collections::HashSet<String> {
+            v.iter().map(|f| f.id.clone()).collect()
+        };
+        let (was, now) = (ids(&before), ids(&after));
+        Delta {
+            added: after.into_iter().filter(|f| !was.contains(&f.id)).collect(),
+            removed: before
+                .into_iter()
+                .filter(|f| !now.contains(&f.id))
+                .collect(),
+        }
     }
 
     /// The dashboard's numbers as of the last evaluation.
@@ -280,6 +380,57 @@ mod tests {
             Some(&Severity::Error)
         );
         assert_eq!(rows.get(&ben), Some(&Severity::Error));
+    }
+
+    #[test]
+    fn a_delta_previews_a_change_and_leaves_the_policy_as_it_was() {
+        let (mut p, src) = policy();
+        let ben = StudentId::parse("1000000002").unwrap();
+        let start = p.findings();
+        let mut s = src.students.iter().find(|s| s.id == ben).unwrap().clone();
+        s.modules.sa_instrument = None;
+        // A new student in grade 9 with a Round 1 date: SA-BEFORE-11 fires.
+        let mut new = s.clone();
+        new.id = StudentId::parse("1999999999").unwrap();
+        new.cohort = 2030;
+        new.modules.sa_round1 = Some(Date::constant(2026, 9, 1));
+        let writes = [
+            Write {
+                key: RecordKey::Student(ben.clone()),
+                before: None,
+                after: Some(Record::Student(s)),
+            },
+            Write {
+                key: RecordKey::Student(new.id.clone()),
+                before: None,
+                after: Some(Record::Student(new.clone())),
+            },
+        ];
+        let d = p.delta(&writes);
+        assert!(
+            d.removed
+                .iter()
+                .any(|f| f.rule == RuleId::SaSubstitute && f.student.as_ref() == Some(&ben)),
+            "{d:?}"
+        );
+        assert!(
+            d.added.iter().any(|f| f.student.as_ref() == Some(&new.id)),
+            "{d:?}"
+        );
+        assert!(d.added.iter().all(|f| f.student.as_ref() != Some(&ben)));
+        // Nothing moved: the same findings, and the same again after commit.
+        assert_eq!(p.findings(), start);
+        let ids = |f: &Findings| -> std::collections::BTreeSet<String> {
+            f.items.iter().map(|l| l.finding.id.clone()).collect()
+        };
+        p.committed(&writes);
+        let after = ids(&p.findings());
+        let mut expected = ids(&start);
+        for f in &d.removed {
+            expected.remove(&f.id);
+        }
+        expected.extend(d.added.iter().map(|f| f.id.clone()));
+        assert_eq!(after, expected);
     }
 
     #[test]

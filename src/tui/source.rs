@@ -8,7 +8,7 @@ use crate::domain::{
     Ack, Batch, District, DistrictCode, ExamAttempt, Record, RecordKey, RowResult, School,
     SchoolCode, Student, StudentId,
 };
-use crate::domain::{BatchState, Date, Term};
+use crate::domain::{BatchKind, BatchState, Date, Problem, Term, Write};
 use crate::policy::Snapshot;
 use crate::report::{Format, Report};
 pub use crate::store::{ConfirmationRecord, Event, EventAction};
@@ -227,6 +227,70 @@ pub trait Source {
         let _ = (batch, today, out);
         anyhow::bail!("this data source cannot write error return files")
     }
+
+    // Change sets. Each is durable when it returns and hands back the writes
+    // it made, in order (what the live update applies); a source that
+    // cannot write refuses.
+
+    /// Reads, triages and stages the file at `path` as a batch of `kind`
+    /// (guessed when `None`) for `term`; nothing is committed.
+    fn stage_file(
+        &self,
+        path: &Path,
+        kind: Option<BatchKind>,
+        term: Term,
+        today: Date,
+        actor: &str,
+    ) -> anyhow::Result<StageOutcome> {
+        let _ = (path, kind, term, today, actor);
+        anyhow::bail!("this data source cannot import files")
+    }
+    /// What committing staged batch `id` would write now: its rows
+    /// re-triaged against the data as it stands (befores as stored).
+    /// Nothing is stored.
+    fn batch_writes(&self, id: u64, today: Date) -> anyhow::Result<Vec<Write>> {
+        let _ = (id, today);
+        anyhow::bail!("this data source cannot triage batches")
+    }
+    /// Commits staged batch `id`'s good rows, re-triaged now.
+    fn commit_batch(&self, id: u64, today: Date, actor: &str) -> anyhow::Result<Vec<Write>> {
+        let _ = (id, today, actor);
+        anyhow::bail!("this data source cannot commit batches")
+    }
+    /// Discards staged batch `id`.
+    fn discard_batch(&self, id: u64, actor: &str) -> anyhow::Result<()> {
+        let _ = (id, actor);
+        anyhow::bail!("this data source cannot discard batches")
+    }
+    /// Reverts committed batch or change set `id` (undo): its records go
+    /// back to their before-images; refused, naming the record and the later
+    /// change, when one was changed since.
+    fn revert_batch(&self, id: u64, actor: &str) -> anyhow::Result<Vec<Write>> {
+        let _ = (id, actor);
+        anyhow::bail!("this data source cannot revert batches")
+    }
+    /// Applies `writes` (their `after`s; befores are read from the store)
+    /// as one change set of `kind` (edit or transfer) described by
+    /// `description`; returns its id and the writes made.
+    fn apply_change_set(
+        &self,
+        kind: BatchKind,
+        description: &str,
+        writes: Vec<Write>,
+        actor: &str,
+    ) -> anyhow::Result<(u64, Vec<Write>)> {
+        let _ = (kind, description, writes, actor);
+        anyhow::bail!("this data source cannot apply changes")
+    }
+}
+
+/// What staging a file gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StageOutcome {
+    /// A whole-file problem: nothing staged.
+    Rejected(Problem),
+    /// Staged as this batch.
+    Staged(u64),
 }
 
 /// A [`Source`] over plain vectors, for tests and fixtures.
