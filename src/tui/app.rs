@@ -388,6 +388,9 @@ pub struct App {
     /// The finding `next_finding` steps from (and the detail's `acknowledge`
     /// acts on), by id.
     pub cursor: Option<String>,
+    /// The stack depth of the record screen the last finding step opened:
+    /// the next step replaces that screen, never one opened by hand.
+    pub stepped: Option<usize>,
     /// The acknowledgement reason being typed.
     pub prompt: Option<AckPrompt>,
     /// The status bar's message (`true`: an alert), until the next key.
@@ -417,6 +420,7 @@ impl App {
             should_quit: false,
             findings: Loadable::Loading,
             cursor: None,
+            stepped: None,
             prompt: None,
             message: None,
         }

@@ -225,6 +225,33 @@ fn help_lists_the_keys_from_the_keymap() {
 }
 
 #[test]
+fn help_never_cuts_a_description_at_80_columns() {
+    let (mut app, src) = app("default", Theme::color());
+    press(&mut app, &src, "?");
+    let mut seen = String::new();
+    for _ in 0..6 {
+        seen.push_str(&screen_80x24(&app));
+        press(&mut app, &src, "pagedown");
+    }
+    let flat: String = seen
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for action in [
+        crate::tui::action::Action::Jump,
+        crate::tui::action::Action::Back,
+        crate::tui::action::Action::NextFinding,
+    ] {
+        assert!(
+            flat.contains(action.doc()),
+            "{:?} cut:\n{seen}",
+            action.doc()
+        );
+    }
+}
+
+#[test]
 fn help_follows_a_user_override() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("keymap.toml");

@@ -258,7 +258,8 @@ impl App {
     }
 
     /// Opens the record of finding `id`: a student's detail, or a district
-    /// finding's schools. Stepping replaces a record screen on top.
+    /// finding's schools. Stepping replaces the record screen the previous
+    /// step opened, never one opened by hand.
     fn open_finding(&mut self, id: &str, stepping: bool) -> Vec<Effect> {
         let Loadable::Ready(all) = &self.findings else {
             return Vec::new();
@@ -309,16 +310,11 @@ impl App {
                 )
             }
         };
-        if stepping
-            && self.stack.len() > 1
-            && matches!(
-                self.screen(),
-                Some(Screen::Detail(_) | Screen::Schools { .. })
-            )
-        {
+        if stepping && self.stack.len() > 1 && self.stepped == Some(self.stack.len()) {
             self.stack.pop();
         }
         self.stack.push(screen);
+        self.stepped = stepping.then_some(self.stack.len());
         vec![Effect::Load(request)]
     }
 

@@ -91,11 +91,13 @@ impl App {
     }
 
     fn go_root(&mut self, screen: Screen, request: Option<Request>) -> Vec<Effect> {
+        self.stepped = None;
         self.stack = vec![screen];
         request.map(Effect::Load).into_iter().collect()
     }
 
     fn push(&mut self, screen: Screen, request: Request) -> Vec<Effect> {
+        self.stepped = None;
         self.stack.push(screen);
         vec![Effect::Load(request)]
     }

@@ -159,6 +159,22 @@ fn n_steps_through_every_finding_from_any_screen() {
 }
 
 #[test]
+fn stepping_never_replaces_a_screen_opened_by_hand() {
+    let (mut a, src) = app("default", Theme::color());
+    // Step once, back out, open a district's schools by hand, step again.
+    press(&mut a, &src, "n esc end enter");
+    let hand = a.stack.len();
+    assert!(matches!(a.screen(), Some(Screen::Schools { .. })));
+    press(&mut a, &src, "n");
+    assert_eq!(a.stack.len(), hand + 1);
+    press(&mut a, &src, "n n");
+    assert_eq!(a.stack.len(), hand + 1, "steps replace their own screen");
+    press(&mut a, &src, "esc");
+    assert_eq!(a.stack.len(), hand);
+    assert!(matches!(a.screen(), Some(Screen::Schools { .. })));
+}
+
+#[test]
 fn detail_shows_findings_with_policy_text_and_documentation() {
     let (mut a, src) = app("default", Theme::color());
     press(&mut a, &src, "enter enter down enter");
