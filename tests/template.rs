@@ -66,3 +66,30 @@ fn unknown_district_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("999"));
 }
+
+/// The template filled in by LibreOffice (fixtures/template-029-libreoffice.xlsx:
+/// `mecred template --district 029` on the demo data, one Round 2 date typed
+/// into row 4, saved by LibreOffice Calc 7 with `soffice --headless --calc
+/// --convert-to xlsx`) imports cleanly: that one change, every other row
+/// unchanged, IDs with their leading zeros.
+#[test]
+fn a_template_filled_in_by_libreoffice_imports_cleanly() {
+    let env = Env::new();
+    demo_imports(&env);
+    let file = common::fixture("template-029-libreoffice.xlsx");
+    let (code, v) = env.json(&["import", file.to_str().unwrap(), "--term", "fall-2026"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["district"], "029");
+    assert_eq!(summary(&v), [28, 0, 1, 27, 0, 0], "{v}");
+    let changed: Vec<&serde_json::Value> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] != "unchanged")
+        .collect();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["row"], 4);
+    assert_eq!(changed[0]["student_id"], "0064907469");
+    assert_eq!(changed[0]["changes"][0]["field"], "Self-Assessment Round 2");
+    assert_eq!(changed[0]["changes"][0]["after"], "2026-10-05");
+}
