@@ -73,3 +73,76 @@ fn demo_in_tmux_filters_jumps_and_opens_uploads() {
     tmux(&["send-keys", "-t", &session, "Escape", "q"]);
     tmux(&["kill-session", "-t", &session]);
 }
+
+/// Issue 4's "done when", typed as a person would at 80×24: find a student
+/// by part of the name, read why the record is flagged and the policy
+/// sentence it breaks, walk to the next finding, read the keys in help,
+/// quit (and the terminal is given back).
+#[test]
+fn demo_find_a_student_read_the_finding_walk_on_and_quit() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let bin = env!("CARGO_BIN_EXE_mecred");
+    let session = format!("mecred-e2e-find-{}", std::process::id());
+    let cmd = format!(
+        "NO_COLOR=1 {bin} --db {} demo; echo MECRED-EXITED $?; sleep 30",
+        db.display()
+    );
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-s",
+            &session,
+            &cmd,
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let keys = |k: &[&str]| {
+        for key in k {
+            tmux(&["send-keys", "-t", &session, key]);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    };
+    wait_for(&session, "Districts 1/");
+    keys(&["C-p"]);
+    wait_for(&session, "Find ·");
+    keys(&["davis hun"]);
+    wait_for(&session, "Davis, Hunter");
+    keys(&["Enter"]);
+    wait_for(&session, "┌ Davis, Hunter");
+    for _ in 0..4 {
+        keys(&["PageDown"]);
+    }
+    let pane = wait_for(&session, "SA-ROUND-ORDER");
+    assert!(
+        pane.contains("Round 2 dated 2026-10-01 with no Round 1"),
+        "{pane}"
+    );
+    assert!(pane.contains("Procedures:"), "{pane}");
+    // The status line shows the keys that matter here, `n` among them.
+    assert!(pane.contains("n next_finding"), "{pane}");
+    keys(&["n"]);
+    let pane = wait_for(&session, "finding ");
+    assert!(pane.contains(" of "), "{pane}");
+    keys(&["?"]);
+    let pane = wait_for(&session, "Keys (default keymap)");
+    assert!(pane.contains("next_finding"), "{pane}");
+    keys(&["Escape"]);
+    keys(&["q"]);
+    let pane = wait_for(&session, "MECRED-EXITED 0");
+    assert!(
+        !pane.contains("mecred ›"),
+        "the screen was given back:\n{pane}"
+    );
+    tmux(&["kill-session", "-t", &session]);
+}
