@@ -100,23 +100,61 @@ fn matcher() -> SkimMatcherV2 {
 }
 
 fn score(text: &str, query: &str) -> Option<i64> {
+    if let Some(c) = single(query) {
+        return best_one(text, c).map(|(score, _)| score);
+    }
     if !subsequence(text, query) {
         return None;
     }
     matcher().fuzzy_match(text, query)
 }
 
+/// The query's character when it has exactly one.
+fn single(query: &str) -> Option<char> {
+    let mut chars = query.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// One typed character, ranked without the matrix scorer (the first key
+/// scores every name, so it must be cheap): a match at the start of the
+/// text beats one at the start of a word, which beats a capital inside a
+/// word, which beats any other; the same case breaks a tie. Returns the
+/// score and the best match's character position.
+fn best_one(text: &str, q: char) -> Option<(i64, usize)> {
+    let mut best: Option<(i64, usize)> = None;
+    let mut prev: Option<char> = None;
+    for (i, t) in text.chars().enumerate() {
+        if same_char(t, q) {
+            let boundary = match prev {
+                None => 3,
+                Some(p) if !p.is_alphanumeric() => 2,
+                Some(p) if p.is_lowercase() && t.is_uppercase() => 1,
+                Some(_) => 0,
+            };
+            let score = 16 + 8 * boundary + i64::from(t == q);
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, i));
+            }
+        }
+        prev = Some(t);
+    }
+    best
+}
+
+/// The same character, case ignored (ASCII or Unicode).
+fn same_char(a: char, b: char) -> bool {
+    a == b || a.eq_ignore_ascii_case(&b) || (!a.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))
+}
+
 /// Whether `query`'s characters occur in `text` in order, case ignored
 /// (ASCII or Unicode): every match of the scorer is one, and the test is
 /// many times cheaper than scoring, so most entries are ruled out by it.
 fn subsequence(text: &str, query: &str) -> bool {
-    let same = |a: char, b: char| {
-        a == b
-            || a.eq_ignore_ascii_case(&b)
-            || (!a.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))
-    };
     let mut chars = text.chars();
-    query.chars().all(|q| chars.any(|t| same(t, q)))
+    query.chars().all(|q| chars.any(|t| same_char(t, q)))
 }
 
 /// Candidates above this are scored on two threads.
@@ -214,6 +252,9 @@ impl Index {
 pub fn positions(query: &str, text: &str) -> Vec<usize> {
     if query.is_empty() {
         return Vec::new();
+    }
+    if let Some(c) = single(query) {
+        return best_one(text, c).map(|(_, i)| vec![i]).unwrap_or_default();
     }
     matcher()
         .fuzzy_indices(text, query)

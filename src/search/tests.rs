@@ -150,7 +150,7 @@ fn a_big_pass_on_two_threads_equals_one_thread() {
             .iter()
             .filter_map(|h| {
                 let text = &ix.get(*h)?.text;
-                let score = super::matcher().fuzzy_match(text, q)?;
+                let score = super::score(text, q)?;
                 Some(Hit {
                     entry: h.entry,
                     score,
@@ -159,6 +159,22 @@ fn a_big_pass_on_two_threads_equals_one_thread() {
             .collect();
         super::sort_hits(&mut one);
         assert!(!two.is_empty());
-        assert_eq!(two, one, "{q}");
+        assert!(two == one, "{q}: two threads and one differ");
     }
+}
+
+#[test]
+fn one_character_ranks_text_start_then_word_start_then_the_rest() {
+    let ix = index(&["Abel, Ann", "Hebert, Lola", "Landry, Ava", "Smith, Bo"]);
+    let hits = ix.full_pass("l");
+    assert_eq!(
+        texts(&ix, &hits),
+        ["Landry, Ava", "Hebert, Lola", "Abel, Ann"]
+    );
+    assert_eq!(positions("l", "Hebert, Lola"), vec![8]);
+    assert_eq!(positions("L", "Abel, Ann"), vec![3]);
+    // Typed in the same case as the text breaks a tie.
+    let ix = index(&["ann lee", "Ann Lee"]);
+    assert_eq!(texts(&ix, &ix.full_pass("A")), ["Ann Lee", "ann lee"]);
+    assert!(ix.full_pass("z").is_empty());
 }
