@@ -287,7 +287,7 @@ proptest! {
         let store = Store::open(dir.path()).unwrap();
         let districts = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/districts.csv")).unwrap();
         stage(&ctx(), &store, "districts.csv", districts, Some(BatchKind::Districts), "fall-2026".parse().unwrap(), true).unwrap();
-        // A school of 029 to transfer into (besides creating 017 ones).
+        // Transfers to 029005 create that school (district 029 is stored).
         let base = store.batches().unwrap().last().unwrap().id;
         let start = records(&store);
         for op in &ops {
