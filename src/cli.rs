@@ -7,10 +7,13 @@ mod check;
 mod confirm;
 mod context;
 mod demo;
+mod edit;
 mod import;
+mod notes;
 mod output;
 mod report;
 mod template;
+mod transfer;
 mod transfer_io;
 mod tui_source;
 mod uploads;
@@ -56,6 +59,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Template(a) => template::run(&ctx, a),
         Command::Check(a) => check::run_check(&ctx, a),
         Command::Ack(a) => check::run_ack(&ctx, a),
+        Command::Transfer(a) => transfer::run(&ctx, a),
+        Command::Edit(a) => edit::run(&ctx, a),
+        Command::Note(a) => notes::run_note(&ctx, a),
+        Command::Notes(a) => notes::run_notes(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
         Command::Confirm(a) => confirm::run_confirm(&ctx, a),
         Command::Unconfirm(a) => confirm::run_unconfirm(&ctx, a),

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod finding;
 pub mod ids;
+pub mod note;
 pub mod progress;
 pub mod records;
 pub mod upload;
@@ -12,6 +13,7 @@ pub mod upload;
 pub use calendar::{Date, SchoolYear, Season, Term};
 pub use finding::{Ack, Finding, FindingModule, FindingSeverity, Item, RuleId, finding_id};
 pub use ids::{DistrictCode, SchoolCode, StudentId};
+pub use note::{Note, NoteTarget};
 pub use progress::{Credentials, Module, Progress, Standing};
 pub use records::*;
 pub use upload::*;

@@ -18,8 +18,10 @@ mod confirmations;
 mod dump;
 mod events;
 mod keys;
+mod notes;
 mod open;
 mod queries;
+mod transfer;
 // The crate has no clippy.toml with `allow-unwrap-in-tests` (STYLE.md assumes one).
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
@@ -33,6 +35,8 @@ use crate::domain::{Lookup, LookupError, Record, RecordKey};
 
 pub use confirmations::{ConfirmationCounts, ConfirmationRecord, Withdrawal};
 pub use events::{Event, EventAction};
+pub use notes::NOTE_MAX;
+pub use transfer::Transferred;
 
 /// The schema version this build writes and reads.
 pub const SCHEMA: u32 = 1;

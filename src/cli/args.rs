@@ -2,10 +2,13 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand};
 
 use super::Status;
-use crate::domain::{BatchKind, Date, DistrictCode, FindingSeverity, RuleId, Term};
+use super::edit::{SetArg, parse_set};
+use crate::domain::{
+    BatchKind, Date, DistrictCode, FindingSeverity, RuleId, SchoolCode, StudentId, Term,
+};
 use crate::report::Format;
 
 /// mecred — the operator console for the Louisiana Jump Start
@@ -47,6 +50,15 @@ pub enum Command {
     Check(CheckArgs),
     /// Acknowledge a warn finding with a reason.
     Ack(AckArgs),
+    /// Move a student to another school (and district) with its history, as
+    /// one change set (undo: `mecred uploads revert ID`).
+    Transfer(TransferArgs),
+    /// Set or clear module fields of many students as one change set.
+    Edit(EditArgs),
+    /// Attach a note to a record or a finding (append only).
+    Note(NoteArgs),
+    /// List notes (all, or those on one record or finding).
+    Notes(NotesArgs),
     /// Write the semester confirmation report of a term (one district or all).
     Report(ReportArgs),
     /// Confirm a district's report for a term (records its hash and counts).
@@ -173,6 +185,102 @@ pub fn parse_district(s: &str) -> Result<DistrictCode, String> {
     };
     DistrictCode::parse(&text)
         .ok_or_else(|| format!("{s:?} is not a district code (e.g. 017, W3B)"))
+}
+
+/// A student ID as typed: digits only, zero-padded to 10.
+pub fn parse_student(s: &str) -> Result<StudentId, String> {
+    let t = s.trim();
+    let text = if !t.is_empty() && t.len() < StudentId::LEN && t.bytes().all(|b| b.is_ascii_digit())
+    {
+        format!("{t:0>10}")
+    } else {
+        t.to_string()
+    };
+    StudentId::parse(&text).ok_or_else(|| format!("{s:?} is not a student ID (10 digits)"))
+}
+
+/// A school code as typed: digits are zero-padded to 6, letters upper-cased.
+pub fn parse_school(s: &str) -> Result<SchoolCode, String> {
+    let t = s.trim();
+    let text = if !t.is_empty() && t.len() < 6 && t.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{t:0>6}")
+    } else {
+        t.to_ascii_uppercase()
+    };
+    SchoolCode::parse(&text)
+        .ok_or_else(|| format!("{s:?} is not a school code (e.g. 017004, W3B001)"))
+}
+
+/// `mecred transfer`.
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// The student's ID.
+    #[arg(value_parser = parse_student)]
+    pub student: StudentId,
+    /// The school to move to (a stored school, or a new one with --school-name).
+    #[arg(long, value_name = "CODE", value_parser = parse_school)]
+    pub school: SchoolCode,
+    /// Creates the school when it is not stored (its district must be).
+    #[arg(long, value_name = "NAME")]
+    pub school_name: Option<String>,
+}
+
+/// `mecred edit`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("who").required(true).args(["student", "school", "district"])))]
+pub struct EditArgs {
+    /// These students (repeatable: --student A B or --student A --student B).
+    #[arg(long, value_name = "ID", num_args = 1.., value_parser = parse_student)]
+    pub student: Vec<StudentId>,
+    /// Every student of this school.
+    #[arg(long, value_name = "C", value_parser = parse_school)]
+    pub school: Option<SchoolCode>,
+    /// Every student of this district.
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: Option<DistrictCode>,
+    /// FIELD=VALUE, repeatable. Fields: sa-round1, sa-round2, presentation,
+    /// credit-applications, company-registration (a date YYYY-MM-DD, today
+    /// or clear), checklist, pathway (Y/N or clear), instrument (text or
+    /// clear); the template's column names work too.
+    #[arg(long = "set", value_name = "FIELD=VALUE", required = true, value_parser = parse_set)]
+    pub sets: Vec<SetArg>,
+}
+
+/// What a note is on, or which notes to list.
+#[derive(Debug, Args)]
+pub struct NoteTargetArgs {
+    /// A student, by ID.
+    #[arg(long, value_name = "ID", value_parser = parse_student)]
+    pub student: Option<StudentId>,
+    /// A school, by code.
+    #[arg(long, value_name = "C", value_parser = parse_school)]
+    pub school: Option<SchoolCode>,
+    /// A district, by code.
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: Option<DistrictCode>,
+    /// A finding, by id (from `mecred check`).
+    #[arg(long, value_name = "FID")]
+    pub finding: Option<String>,
+}
+
+/// `mecred note`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("on").required(true).args(["student", "school", "district", "finding"])))]
+pub struct NoteArgs {
+    /// What the note is on.
+    #[command(flatten)]
+    pub target: NoteTargetArgs,
+    /// The note (e.g. "documentation seen on site 2026-11-20").
+    pub text: String,
+}
+
+/// `mecred notes`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("on").required(false).args(["student", "school", "district", "finding"])))]
+pub struct NotesArgs {
+    /// Only the notes on this record or finding.
+    #[command(flatten)]
+    pub target: NoteTargetArgs,
 }
 
 /// `mecred ack`.

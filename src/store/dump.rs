@@ -1,7 +1,7 @@
 //! `export` / `restore` (SPEC §5): a lossless JSON-lines dump. The first line
 //! is the header; then records by kind and key, batches by id (with their
-//! staged rows and row results), events by seq, acknowledgements by finding
-//! id, confirmations by district, term and seq. Only stored content goes in
+//! staged rows and row results), events by seq, notes by seq,
+//! acknowledgements by finding id, confirmations by district, term and seq. Only stored content goes in
 //! (no export timestamp), so export → restore → export is byte-identical;
 //! the next batch id and event seq follow from the last batch and event.
 
@@ -16,7 +16,8 @@ use super::confirmations::ConfirmationRecord;
 use super::{CHUNK, Event, EventAction, Result, SCHEMA, SledResult, Store, StoreError, keys};
 use crate::domain::{
     Ack, Agreement, Batch, BatchState, Certificate, District, DistrictCode, DistrictKind,
-    ExamAttempt, Record, RecordKey, RowResult, School, StagedRow, StatewideAttempt, Student, Write,
+    ExamAttempt, Note, Record, RecordKey, RowResult, School, StagedRow, StatewideAttempt, Student,
+    Write,
 };
 
 /// One line of the dump.
@@ -33,6 +34,7 @@ enum Line {
     Certificate(Certificate),
     Batch(Box<BatchLine>),
     Event(EventLine),
+    Note(Note),
     Ack(Ack),
     Confirmation(ConfirmationRecord),
 }
@@ -180,6 +182,9 @@ impl Store {
             let (k, v) = kv.db(self)?;
             emit(out, &Line::Event(self.decode_event(&k, &v)?.into()))?;
         }
+        for note in self.notes()? {
+            emit(out, &Line::Note(note))?;
+        }
         for ack in self.acks()? {
             emit(out, &Line::Ack(ack))?;
         }
@@ -242,6 +247,7 @@ impl Store {
                 (_, Line::Header(_)) => return Err(bad(n, "a second header")),
                 (_, Line::Batch(b)) => self.restore_batch(&mut pending, n, *b)?,
                 (_, Line::Event(e)) => self.restore_event(&mut pending, n, &Event::from(e))?,
+                (_, Line::Note(x)) => self.restore_note(&mut pending, n, &x)?,
                 (_, Line::Ack(a)) => self.restore_ack(&mut pending, n, &a)?,
                 (_, Line::Confirmation(c)) => self.restore_confirmation(&mut pending, n, &c)?,
                 (_, record) => self.restore_record(&mut pending, n, record)?,
@@ -270,6 +276,7 @@ impl Store {
             Line::Header(_)
             | Line::Batch(_)
             | Line::Event(_)
+            | Line::Note(_)
             | Line::Ack(_)
             | Line::Confirmation(_) => return Ok(()),
         };
@@ -328,6 +335,13 @@ impl Store {
             }
         }
         p.sled.insert(k, encode_event(e)?);
+        self.maybe_apply(p)
+    }
+
+    fn restore_note(&self, p: &mut Pending, n: usize, note: &Note) -> Result<()> {
+        let k = keys::numbered(keys::NOTE, note.seq);
+        self.claim(p, n, &k, &format!("note {}", note.seq))?;
+        p.sled.insert(k, super::notes::encode_note(note)?);
         self.maybe_apply(p)
     }
 

@@ -40,6 +40,8 @@ pub const BY_RECORD: u8 = 0x31;
 pub const ACK: u8 = 0x40;
 /// Semester confirmation by district, term, sequence number.
 pub const CONFIRMATION: u8 = 0x41;
+/// Auditor's note by seq (append only).
+pub const NOTE: u8 = 0x42;
 
 /// The record kinds, in export order.
 pub const RECORD_TAGS: [u8; 7] = [

@@ -235,8 +235,10 @@ fn open_rolls_back_a_commit_left_applying() {
         &s,
         vec![set(&renamed(&a, "Lee")), set(&student(2, "017001"))],
     );
-    // As if the process died before the batch was marked committed.
+    // As if the process died before the batch was marked committed. An
+    // upload's batch: an interrupted edit would be discarded at open.
     let mut rec = s.need(id).unwrap();
+    rec.batch.kind = BatchKind::Completions;
     rec.batch.state = BatchState::Staged;
     rec.phase = Phase::Applying {
         first_seq: 2,
