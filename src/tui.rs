@@ -98,6 +98,7 @@ pub fn render(state: &App, frame: &mut Frame) {
     if let Some(f) = &state.finder {
         screens::finder::render(state, f, frame, body);
     }
+    screens::edit::render(state, frame, body);
     widgets::status::render(state, frame, status);
 }
 
@@ -128,6 +129,11 @@ fn breadcrumb(state: &App) -> Line<'static> {
             ),
         };
         parts.push(Span::raw(format!(" › {part}")));
+    }
+    // The marked count is always in sight (the status line can hold a
+    // message).
+    if !state.edit.marks.is_empty() {
+        parts.push(Span::raw(format!(" · {} marked", state.edit.marks.len())));
     }
     Line::from(parts)
 }
