@@ -520,6 +520,3 @@ impl App {
         }
     }
 }
-
-#[cfg(test)]
-mod tests;
