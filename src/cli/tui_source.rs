@@ -255,6 +255,8 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
 }
 
 #[cfg(test)]
+mod edit_tests;
+#[cfg(test)]
 mod reports_tests;
 
 #[cfg(test)]
