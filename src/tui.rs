@@ -92,6 +92,7 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Reports(view)) => screens::reports::render(view, theme, frame, body),
         None => {}
     }
+    screens::edit::row_marks(state, frame, body);
     if let Some(scroll) = state.help {
         screens::help::render(state, scroll, frame, body);
     }

@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::tui::action::Action;
-use crate::tui::app::App;
 use crate::tui::app::edit::{EditField, EditForm, EditPreview};
+use crate::tui::app::{App, Screen};
 use crate::tui::keymap::notation::sequence_to_string;
 
 fn popup(area: Rect, height: u16) -> Rect {
@@ -26,6 +26,49 @@ fn key(app: &App, a: Action) -> String {
     app.keymap
         .key_for(&contexts, a)
         .map_or_else(|| a.name().to_string(), |k| sequence_to_string(&k))
+}
+
+/// Puts a `●` on the left border of every marked row shown (the grid's
+/// or the student list's): drawn over the screen, so the list code stays
+/// as it is.
+pub fn row_marks(app: &App, frame: &mut Frame, area: Rect) {
+    if app.edit.marks.is_empty() {
+        return;
+    }
+    let (table, ids): (Rect, Vec<(usize, &crate::domain::StudentId)>) = match app.screen() {
+        Some(Screen::Students { list, .. }) => (
+            area,
+            (0..list.len())
+                .filter_map(|i| Some((i, &list.row(i)?.id)))
+                .collect(),
+        ),
+        Some(Screen::Grid(g)) => (
+            super::grid::split(area).0,
+            (0..g.list.len())
+                .filter_map(|i| Some((i, &g.list.row(i)?.student.id)))
+                .collect(),
+        ),
+        _ => return,
+    };
+    let selected = match app.screen() {
+        Some(Screen::Students { list, .. }) => list.selected,
+        Some(Screen::Grid(g)) => g.list.selected,
+        _ => 0,
+    };
+    // Bordered: the header is on the first inner line.
+    let rows = usize::from(table.height.saturating_sub(3)).max(1);
+    let start = super::list::window_start(selected, rows);
+    let top = table.y.saturating_add(2);
+    let buf = frame.buffer_mut();
+    for (i, id) in ids.into_iter().skip(start).take(rows) {
+        if !app.edit.marks.contains(id) {
+            continue;
+        }
+        let y = top.saturating_add(u16::try_from(i.saturating_sub(start)).unwrap_or(u16::MAX));
+        if let Some(cell) = buf.cell_mut((table.x, y)) {
+            cell.set_symbol("●").set_style(app.theme.key);
+        }
+    }
 }
 
 /// Draws the form or the preview, whichever is open, over `area`.

@@ -84,6 +84,16 @@ fn space_marks_one_row_v_a_range_star_all_shown_and_the_count_shows() {
     t.press("home space down v");
     assert_eq!(t.marked(), vec![AVA, BEN, CAL]);
     assert!(screen_80x24(&t.app).contains("3 marked"));
+    // Each marked row shows a mark on the left border.
+    t.press("home space");
+    let s = screen_80x24(&t.app);
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("10000000")).collect();
+    assert_eq!(rows.len(), 3, "{s}");
+    assert!(
+        rows[0].starts_with('│') && rows[0].contains("Arceneaux"),
+        "{s}"
+    );
+    assert!(rows[1].starts_with('●') && rows[2].starts_with('●'), "{s}");
     // Everything the filter shows, and again to unmark.
     t.press("x / l a n enter *");
     assert_eq!(t.marked(), vec![AVA]);
@@ -93,6 +103,8 @@ fn space_marks_one_row_v_a_range_star_all_shown_and_the_count_shows() {
     t.press("esc tab *");
     assert!(matches!(t.app.screen(), Some(Screen::Grid(_))));
     assert_eq!(t.marked().len(), 3);
+    let s = screen_80x24(&t.app);
+    assert_eq!(s.lines().filter(|l| l.starts_with('●')).count(), 3, "{s}");
     t.press("esc esc space");
     assert_eq!(t.marked().len(), 3);
     assert!(t.app.message.as_ref().unwrap().0.contains("only students"));
