@@ -255,6 +255,14 @@ fn undo_works_after_a_restart_and_read_only_refuses_it() {
     let (mut ui, _) = Ui::open(&store, true);
     ui.press("u");
     assert!(ui.said().contains("read-only"));
+    // The runtime refuses too, whatever asks it.
+    for e in [Effect::Undo, Effect::Redo] {
+        let done = crate::tui::runtime::edit::run(&ui.src, ACTOR, true, e).unwrap();
+        assert!(done.writes.is_empty());
+        assert!(
+            matches!(done.message, crate::tui::app::Loaded::Message(m, true) if m.contains("read-only"))
+        );
+    }
     assert!(
         students_of(&store, &school)
             .iter()
