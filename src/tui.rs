@@ -92,12 +92,14 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Reports(view)) => screens::reports::render(view, theme, frame, body),
         None => {}
     }
+    screens::edit::row_marks(state, frame, body);
     if let Some(scroll) = state.help {
         screens::help::render(state, scroll, frame, body);
     }
     if let Some(f) = &state.finder {
         screens::finder::render(state, f, frame, body);
     }
+    screens::edit::render(state, frame, body);
     widgets::status::render(state, frame, status);
 }
 
@@ -128,6 +130,11 @@ fn breadcrumb(state: &App) -> Line<'static> {
             ),
         };
         parts.push(Span::raw(format!(" › {part}")));
+    }
+    // The marked count is always in sight (the status line can hold a
+    // message).
+    if !state.edit.marks.is_empty() {
+        parts.push(Span::raw(format!(" · {} marked", state.edit.marks.len())));
     }
     Line::from(parts)
 }

@@ -210,6 +210,12 @@ impl Source for StoreSource {
             .apply_change_set(kind, description, district, writes, actor, &now())?;
         Ok((id, self.0.committed_writes(id)?))
     }
+    fn committed_writes(&self, id: u64) -> anyhow::Result<Vec<Write>> {
+        Ok(self.0.committed_writes(id)?)
+    }
+    fn record(&self, key: &RecordKey) -> anyhow::Result<Option<Record>> {
+        Ok(self.0.get(key)?)
+    }
 }
 
 /// The district every write concerns, when there is exactly one.
@@ -248,6 +254,8 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
     crate::tui::run(store_source(store), &opts)
 }
 
+#[cfg(test)]
+mod edit_tests;
 #[cfg(test)]
 mod reports_tests;
 

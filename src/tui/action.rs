@@ -79,11 +79,27 @@ pub enum Action {
     ConfirmReport,
     /// Write the selected batch's error return file.
     ReturnFile,
+    /// Mark or unmark the selected student row (then move down).
+    Mark,
+    /// Mark every row from the last one marked to the selected one.
+    MarkRange,
+    /// Mark every row the filter shows (again: unmark them).
+    MarkAll,
+    /// Unmark every row.
+    ClearMarks,
+    /// Edit the marked students (or the selected one / cell).
+    Edit,
+    /// Type today's date into the edit form.
+    Today,
+    /// Undo your newest change set.
+    Undo,
+    /// Redo the change set you undid last.
+    Redo,
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 44] = [
         Action::Open,
         Action::ColumnLeft,
         Action::ColumnRight,
@@ -100,6 +116,14 @@ impl Action {
         Action::ExportReport,
         Action::ConfirmReport,
         Action::ReturnFile,
+        Action::Mark,
+        Action::MarkRange,
+        Action::MarkAll,
+        Action::ClearMarks,
+        Action::Edit,
+        Action::Today,
+        Action::Undo,
+        Action::Redo,
         Action::Back,
         Action::Filter,
         Action::Jump,
@@ -161,6 +185,14 @@ impl Action {
             Action::ExportReport => "export_report",
             Action::ConfirmReport => "confirm_report",
             Action::ReturnFile => "return_file",
+            Action::Mark => "mark",
+            Action::MarkRange => "mark_range",
+            Action::MarkAll => "mark_all",
+            Action::ClearMarks => "clear_marks",
+            Action::Edit => "edit",
+            Action::Today => "today",
+            Action::Undo => "undo",
+            Action::Redo => "redo",
         }
     }
 
@@ -203,6 +235,14 @@ impl Action {
             Action::ExportReport => "write the report to a file (md, csv, html, json)",
             Action::ConfirmReport => "confirm this district's report for the term",
             Action::ReturnFile => "write the batch's error return file",
+            Action::Mark => "mark/unmark this student row",
+            Action::MarkRange => "mark the rows from the last marked one to here",
+            Action::MarkAll => "mark every row shown (again: unmark)",
+            Action::ClearMarks => "unmark every row",
+            Action::Edit => "edit the marked students (or this one / this cell)",
+            Action::Today => "type today's date",
+            Action::Undo => "undo your newest change set",
+            Action::Redo => "redo the change set you undid last",
         }
     }
 

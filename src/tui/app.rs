@@ -3,6 +3,7 @@
 //! thread with [`Effect::Search`]; the runtime runs them and hands the
 //! result back to [`App::loaded`].
 
+pub mod edit;
 pub mod findings;
 mod grid;
 pub mod lists;
@@ -26,6 +27,7 @@ use crate::domain::{
 use crate::search::narrow::Job;
 use crate::search::{Hit, Index, Narrowing};
 
+pub use edit::{EditPlan, EditPreview, EditState};
 pub use findings::{AckPrompt, FindingsView};
 pub use lists::{ListItem, ListView};
 pub use reports::{ReportPrompt, ReportsView};
@@ -293,6 +295,21 @@ pub enum Effect {
         /// Where (its extension follows the upload's format).
         out: std::path::PathBuf,
     },
+    /// The host computes what `plan` would write and the findings it would
+    /// add and remove, then [`Loaded::EditPreview`].
+    PreviewEdit(EditPlan),
+    /// Apply `writes` as one edit change set (a worker), then the host's
+    /// `committed` and [`Loaded::Message`].
+    ApplyEdit {
+        /// The change set's description.
+        description: String,
+        /// Its writes.
+        writes: Vec<crate::domain::Write>,
+    },
+    /// Revert this actor's newest change set (a worker).
+    Undo,
+    /// Re-apply this actor's most recently undone change set (a worker).
+    Redo,
 }
 
 /// The names read once at start (with the evaluation's snapshot).
@@ -351,6 +368,8 @@ pub enum Loaded {
     },
     /// A confirmation stored, or why not.
     Confirmed(Result<super::source::ConfirmationRecord, String>),
+    /// A bulk edit's preview, or why not.
+    EditPreview(Result<EditPreview, String>),
 }
 
 /// The whole TUI state.
@@ -395,6 +414,8 @@ pub struct App {
     pub prompt: Option<AckPrompt>,
     /// The status bar's message (`true`: an alert), until the next key.
     pub message: Option<(String, bool)>,
+    /// Marked rows, the edit form and its preview.
+    pub edit: EditState,
 }
 
 /// The finder's scoring steps over more candidates than this go to the
@@ -423,6 +444,7 @@ impl App {
             stepped: None,
             prompt: None,
             message: None,
+            edit: EditState::default(),
         }
     }
 
@@ -440,6 +462,7 @@ impl App {
     /// A text input has the keys: the finder, or a list's filter being typed.
     pub fn is_typing(&self) -> bool {
         self.finder.is_some()
+            || self.edit.form.is_some()
             || self.prompt.is_some()
             || self.is_report_prompt()
             || self.help.is_none() && self.top_list_editing()
@@ -532,6 +555,15 @@ impl App {
             }
             Action::Redraw => return vec![Effect::Redraw],
             _ => {}
+        }
+        if self.finder.is_none()
+            && self.prompt.is_none()
+            && self.help.is_none()
+            && !self.is_report_prompt()
+            && !self.top_list_editing()
+            && let Some(effects) = self.edit_action(action)
+        {
+            return effects;
         }
         if let Some(effects) = self.reports_action(action) {
             return effects;

@@ -271,6 +271,12 @@ impl Policy {
         }
     }
 
+    /// The record under `key` as this evaluation has it (what an edit's
+    /// preview starts from).
+    pub fn record(&self, key: &RecordKey) -> Option<Record> {
+        self.snapshot.record(key)
+    }
+
     /// The dashboard's numbers as of the last evaluation.
     pub fn dashboard(&self) -> Arc<Dashboard> {
         Arc::clone(&self.dashboard)

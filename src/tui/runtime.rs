@@ -5,6 +5,8 @@
 //! capture, no clearing per frame (STYLE.md §5). The policy evaluation lives
 //! here ([`Host`]), not in the UI state.
 
+pub mod edit;
+
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
@@ -286,6 +288,19 @@ impl Workers {
                             }
                         });
                     }
+                    Effect::PreviewEdit(plan) => next.extend(host.preview_edit(app, &plan)),
+                    e @ (Effect::ApplyEdit { .. } | Effect::Undo | Effect::Redo) => {
+                        let (src, tx) = (Arc::clone(&self.source), self.results.clone());
+                        let (actor, read_only) = (host.actor.clone(), app.read_only);
+                        thread::spawn(move || {
+                            if let Some(done) = edit::run(&*src, &actor, read_only, e) {
+                                if !done.writes.is_empty() {
+                                    let _ = tx.send(Msg::Committed(done.writes));
+                                }
+                                let _ = tx.send(Msg::Loaded(Box::new(done.message)));
+                            }
+                        });
+                    }
                     Effect::Redraw => clear = true,
                     Effect::Quit => app.should_quit = true,
                 }
@@ -472,6 +487,16 @@ pub fn run_effects_with(
                 | Effect::ReturnFile { .. }) => {
                     if let Some(done) = FileJob::new(app, &host.actor).run(source, e) {
                         next.extend(app.loaded(done));
+                    }
+                }
+                Effect::PreviewEdit(plan) => next.extend(host.preview_edit(app, &plan)),
+                e @ (Effect::ApplyEdit { .. } | Effect::Undo | Effect::Redo) => {
+                    let actor = host.actor.clone();
+                    if let Some(done) = edit::run(source, &actor, app.read_only, e) {
+                        if !done.writes.is_empty() {
+                            next.extend(host.committed(app, done.writes));
+                        }
+                        next.extend(app.loaded(done.message));
                     }
                 }
                 Effect::Redraw => clear = true,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod dashboard;
 pub mod detail;
+pub mod edit;
 pub mod finder;
 pub mod findings;
 pub mod grid;

@@ -282,6 +282,17 @@ pub trait Source {
         let _ = (kind, description, writes, actor);
         anyhow::bail!("this data source cannot apply changes")
     }
+    /// The writes committed batch or change set `id` made, with their
+    /// before- and after-images (also once reverted; what redo re-applies).
+    fn committed_writes(&self, id: u64) -> anyhow::Result<Vec<Write>> {
+        let _ = id;
+        anyhow::bail!("this data source keeps no change sets")
+    }
+    /// The stored record under `key`, if any.
+    fn record(&self, key: &RecordKey) -> anyhow::Result<Option<Record>> {
+        let _ = key;
+        anyhow::bail!("this data source cannot read records by key")
+    }
 }
 
 /// What staging a file gave.

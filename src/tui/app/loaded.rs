@@ -47,6 +47,7 @@ impl App {
             Loaded::Findings(r) => self.set_findings(r),
             Loaded::Message(text, alert) => self.say(&text, alert),
             Loaded::Confirmed(r) => return self.confirmed(r),
+            Loaded::EditPreview(r) => self.edit_previewed(r),
             Loaded::Report {
                 term,
                 district,

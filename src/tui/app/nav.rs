@@ -194,6 +194,9 @@ impl App {
 
     /// A printable key for the focused input.
     pub(super) fn type_char(&mut self, c: char) -> Vec<Effect> {
+        if self.edit_type(c) {
+            return Vec::new();
+        }
         if let Some(effects) = self.report_type(c) {
             return effects;
         }

@@ -184,7 +184,8 @@ fn cell(
 
 /// The grid's and the panel's areas: the panel beside a very wide grid,
 /// below one tall enough, else none.
-fn split(area: Rect) -> (Rect, Option<Rect>) {
+/// The grid's table area and its findings panel's, within `area`.
+pub(crate) fn split(area: Rect) -> (Rect, Option<Rect>) {
     if area.width >= SIDE_FROM {
         let [grid, panel] =
             Layout::horizontal([Constraint::Length(WIDE), Constraint::Fill(1)]).areas(area);
