@@ -9,6 +9,7 @@ pub mod lists;
 mod loaded;
 mod nav;
 pub mod reports;
+pub mod uploads;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use crate::search::{Hit, Index, Narrowing};
 pub use findings::{AckPrompt, FindingsView};
 pub use lists::{ListItem, ListView};
 pub use reports::{ReportPrompt, ReportsView};
+pub use uploads::{BatchOp, BatchView, ImportStep, UploadPrompt, UploadsUi};
 
 /// Something still loading, loaded, or failed (with the error as text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,17 +106,6 @@ pub struct GridView {
     pub column: usize,
 }
 
-/// One batch's row-level triage.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchView {
-    /// The batch.
-    pub batch: Batch,
-    /// Its rows, by row number.
-    pub rows: Loadable<Vec<RowResult>>,
-    /// First line shown.
-    pub scroll: usize,
-}
-
 /// One audit event's writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventView {
@@ -172,13 +163,11 @@ impl Screen {
     /// The keymap context of this screen.
     pub fn context(&self) -> Context {
         match self {
-            Screen::Detail(_) | Screen::Dashboard { .. } | Screen::Batch(_) | Screen::Event(_) => {
-                Context::Detail
-            }
+            Screen::Detail(_) | Screen::Dashboard { .. } | Screen::Event(_) => Context::Detail,
             Screen::Findings(_) => Context::Findings,
             Screen::Grid(_) => Context::Grid,
             Screen::Reports(_) => Context::Reports,
-            Screen::Uploads(_) => Context::Uploads,
+            Screen::Uploads(_) | Screen::Batch(_) => Context::Uploads,
             _ => Context::List,
         }
     }
@@ -293,6 +282,27 @@ pub enum Effect {
         /// Where (its extension follows the upload's format).
         out: std::path::PathBuf,
     },
+    /// Read, triage and stage a file (a worker, with
+    /// [`Loaded::Importing`] steps), then [`Loaded::Staged`].
+    Stage {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The term it is read as.
+        term: crate::domain::Term,
+    },
+    /// What committing a staged batch would write (a worker); the runtime's
+    /// policy turns it into [`Loaded::Delta`].
+    PreviewBatch(u64),
+    /// Commit, discard or revert a batch (a worker); writes go through the
+    /// live update, then [`Loaded::Settled`].
+    SettleBatch {
+        /// What.
+        op: BatchOp,
+        /// Which batch.
+        batch: u64,
+    },
+    /// The paths that complete what is typed, then [`Loaded::Completions`].
+    CompletePath(String),
 }
 
 /// The names read once at start (with the evaluation's snapshot).
@@ -351,6 +361,28 @@ pub enum Loaded {
     },
     /// A confirmation stored, or why not.
     Confirmed(Result<super::source::ConfirmationRecord, String>),
+    /// The paths completing `typed` (directories end in `/`).
+    Completions {
+        /// What was completed.
+        typed: String,
+        /// The candidates, sorted.
+        options: Vec<String>,
+    },
+    /// The import in flight moved on.
+    Importing(ImportStep),
+    /// The import finished: the staged batch, or why nothing was staged.
+    Staged(Result<Batch, String>),
+    /// The finding delta of committing a batch.
+    Delta(u64, Result<super::live::Delta, String>),
+    /// A commit, discard or revert done (records written), or why not.
+    Settled {
+        /// What.
+        op: BatchOp,
+        /// Which batch.
+        batch: u64,
+        /// How many records it wrote, or the store's refusal.
+        result: Result<usize, String>,
+    },
 }
 
 /// The whole TUI state.
@@ -392,6 +424,8 @@ pub struct App {
     pub prompt: Option<AckPrompt>,
     /// The status bar's message (`true`: an alert), until the next key.
     pub message: Option<(String, bool)>,
+    /// The Uploads screens' filters, prompt and import gauge.
+    pub uploads: UploadsUi,
 }
 
 /// The finder's scoring steps over more candidates than this go to the
@@ -419,6 +453,7 @@ impl App {
             cursor: None,
             prompt: None,
             message: None,
+            uploads: UploadsUi::default(),
         }
     }
 
@@ -438,6 +473,7 @@ impl App {
         self.finder.is_some()
             || self.prompt.is_some()
             || self.is_report_prompt()
+            || self.is_upload_prompt()
             || self.help.is_none() && self.top_list_editing()
     }
 
@@ -530,6 +566,9 @@ impl App {
             _ => {}
         }
         if let Some(effects) = self.reports_action(action) {
+            return effects;
+        }
+        if let Some(effects) = self.uploads_action(action) {
             return effects;
         }
         if self.finder.is_none()
