@@ -174,7 +174,7 @@ impl App {
     fn ask(&mut self, op: BatchOp) -> Vec<Effect> {
         if self.read_only {
             self.say(
-                &format!("read-only: {}ing a batch is refused", op.verb()),
+                &format!("read-only: {} a batch is refused", op.doing()),
                 true,
             );
             return Vec::new();

@@ -89,7 +89,7 @@ pub(super) fn perform(source: &dyn Source, job: &Job, effect: Effect, send: &mut
         }
         Effect::SettleBatch { op, batch } => {
             if job.read_only {
-                let e = format!("read-only: {}ing a batch is refused", op.verb());
+                let e = format!("read-only: {} a batch is refused", op.doing());
                 return send(loaded(Loaded::Settled {
                     op,
                     batch,

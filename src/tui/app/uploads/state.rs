@@ -66,6 +66,15 @@ impl BatchOp {
         }
     }
 
+    /// The gerund (`committing`).
+    pub fn doing(self) -> &'static str {
+        match self {
+            BatchOp::Commit => "committing",
+            BatchOp::Discard => "discarding",
+            BatchOp::Revert => "reverting",
+        }
+    }
+
     /// The past tense.
     pub fn done(self) -> &'static str {
         match self {
