@@ -250,6 +250,8 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod reports_tests;
+#[cfg(test)]
+mod uploads_tests;
 
 #[cfg(test)]
 mod tests {
