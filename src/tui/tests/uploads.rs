@@ -258,3 +258,57 @@ fn the_command_line_types_reports_mistakes_and_the_gauge_shows_progress() {
     assert!(a.uploads.import.is_none());
     assert!(screen_80x24(&a).contains("not imported: cannot read fixtures/nope.csv"));
 }
+
+#[test]
+fn help_lists_the_uploads_keys_in_both_keymaps() {
+    for keymap in ["default", "vim"] {
+        let (mut a, src) = app(keymap, Theme::no_color());
+        press(&mut a, &src, "3 ?");
+        let s = text(&draw(&a, 120, 60));
+        for want in [
+            "import",
+            "command",
+            "cycle_state",
+            "cycle_term",
+            "preview_delta",
+            "commit_batch",
+            "discard_batch",
+            "revert_batch",
+        ] {
+            assert!(s.contains(want), "{keymap}: {want}\n{s}");
+        }
+    }
+}
+
+#[test]
+fn a_long_delta_shows_what_fits_and_counts_the_rest() {
+    use crate::tui::app::Loadable;
+    use crate::tui::live::Delta;
+    use crate::tui::screens::uploads::batch::delta_lines;
+    let (a, _) = app("default", Theme::no_color());
+    let Loadable::Ready(all) = &a.findings else {
+        panic!()
+    };
+    let f: Vec<_> = all.items.iter().map(|l| l.finding.clone()).collect();
+    assert!(f.len() >= 3, "{}", f.len());
+    let d = Delta {
+        added: f.clone(),
+        removed: f[..1].to_vec(),
+    };
+    let total = f.len() + 1;
+    let lines = delta_lines(&d, 3, &Theme::no_color());
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[0]
+            .to_string()
+            .starts_with(&format!("+ {}", f[0].rule.as_str()))
+    );
+    assert_eq!(lines[2].to_string(), format!("… and {} more", total - 2));
+    let lines = delta_lines(&d, 100, &Theme::no_color());
+    assert_eq!(lines.len(), total);
+    assert!(lines[total - 1].to_string().starts_with("− "));
+    assert_eq!(
+        delta_lines(&Delta::default(), 5, &Theme::no_color())[0].to_string(),
+        "No finding would change."
+    );
+}

@@ -177,14 +177,29 @@ fn finding_line(sign: &str, f: &Finding, t: &Theme) -> Line<'static> {
     )
 }
 
-/// The delta's lines: added, then removed.
-pub fn delta_lines(d: &Delta, t: &Theme) -> Vec<Line<'static>> {
-    let mut out = Vec::new();
-    if d.added.is_empty() && d.removed.is_empty() {
-        out.push(Line::styled("No finding would change.", t.dim));
+/// The delta's lines, added then removed, at most `height` of them (the
+/// last says how many more).
+pub fn delta_lines(d: &Delta, height: usize, t: &Theme) -> Vec<Line<'static>> {
+    let total = d.added.len() + d.removed.len();
+    if total == 0 {
+        return vec![Line::styled("No finding would change.", t.dim)];
     }
-    out.extend(d.added.iter().map(|f| finding_line("+", f, t)));
-    out.extend(d.removed.iter().map(|f| finding_line("−", f, t)));
+    let fit = if total > height {
+        height.saturating_sub(1)
+    } else {
+        total
+    };
+    let mut out: Vec<Line> = d
+        .added
+        .iter()
+        .map(|f| ("+", f))
+        .chain(d.removed.iter().map(|f| ("−", f)))
+        .take(fit)
+        .map(|(sign, f)| finding_line(sign, f, t))
+        .collect();
+    if fit < total {
+        out.push(Line::styled(format!("… and {} more", total - fit), t.dim));
+    }
     out
 }
 
@@ -263,7 +278,7 @@ pub fn render(view: &BatchView, theme: &Theme, frame: &mut Frame, area: Rect) {
                 d.added.len(),
                 d.removed.len()
             ),
-            delta_lines(d, theme),
+            delta_lines(d, usize::from(panel_area.height.saturating_sub(2)), theme),
         ),
         (None, Some(Loadable::Failed(e))) => (
             " Findings if committed ".into(),
