@@ -229,6 +229,134 @@ pub fn completions(typed: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    use crate::domain::{District, DistrictCode, DistrictKind, Record, RecordKey};
+    use crate::tui::source::MemorySource;
+    use std::sync::mpsc;
+
+    /// A source whose commit writes one district.
+    struct Commits;
+
+    impl Source for Commits {
+        fn districts(&self) -> anyhow::Result<Vec<District>> {
+            Ok(Vec::new())
+        }
+        fn schools(&self, _: &DistrictCode) -> anyhow::Result<Vec<crate::domain::School>> {
+            Ok(Vec::new())
+        }
+        fn students_of_school(
+            &self,
+            _: &crate::domain::SchoolCode,
+        ) -> anyhow::Result<Vec<crate::domain::Student>> {
+            Ok(Vec::new())
+        }
+        fn student(
+            &self,
+            _: &crate::domain::StudentId,
+        ) -> anyhow::Result<Option<crate::domain::Student>> {
+            Ok(None)
+        }
+        fn exams_of(
+            &self,
+            _: &crate::domain::StudentId,
+        ) -> anyhow::Result<Vec<crate::domain::ExamAttempt>> {
+            Ok(Vec::new())
+        }
+        fn commit_batch(&self, _: u64, _: Date, _: &str) -> anyhow::Result<Vec<Write>> {
+            let code = DistrictCode::parse("017").unwrap();
+            let d = District {
+                code: code.clone(),
+                name: "East Baton Rouge".into(),
+                kind: DistrictKind::District,
+                client: true,
+            };
+            Ok(vec![Write {
+                key: RecordKey::District(code),
+                before: None,
+                after: Some(Record::District(d)),
+            }])
+        }
+    }
+
+    fn job(read_only: bool) -> Job {
+        Job {
+            today: Date::constant(2026, 12, 4),
+            read_only,
+            actor: "op".into(),
+        }
+    }
+
+    /// Messages from a spawned job until `last` says it is done.
+    fn until(rx: &mpsc::Receiver<Msg>, last: fn(&Loaded) -> bool) -> Vec<Msg> {
+        let mut out = Vec::new();
+        while let Ok(m) = rx.recv_timeout(Duration::from_secs(10)) {
+            let done = matches!(&m, Msg::Loaded(l) if last(l));
+            out.push(m);
+            if done {
+                return out;
+            }
+        }
+        panic!("no end: {out:?}");
+    }
+
+    #[test]
+    fn a_worker_import_reports_its_steps_then_the_outcome() {
+        let (tx, rx) = mpsc::channel();
+        let src: Arc<dyn Source + Send + Sync> = Arc::new(MemorySource::default());
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/districts.csv");
+        let term = "fall-2026".parse().unwrap();
+        spawn(&src, &tx, job(false), Effect::Stage { path, term });
+        let msgs = until(&rx, |l| matches!(l, Loaded::Staged(_)));
+        let steps: Vec<String> = msgs
+            .iter()
+            .filter_map(|m| match m {
+                Msg::Loaded(l) => match &**l {
+                    Loaded::Importing(ImportStep::Tick) => None,
+                    Loaded::Importing(s) => Some(format!("{s:?}")),
+                    Loaded::Staged(Err(e)) => Some(e.clone()),
+                    other => Some(format!("{other:?}")),
+                },
+                _ => Some("other".into()),
+            })
+            .collect();
+        assert_eq!(steps.len(), 3, "{steps:?}");
+        assert!(steps[0].starts_with("Reading { bytes: "), "{steps:?}");
+        assert_eq!(steps[1], "Staging");
+        assert_eq!(steps[2], "this data source cannot import files");
+    }
+
+    #[test]
+    fn a_worker_commit_sends_its_writes_before_saying_so_and_read_only_refuses() {
+        let (tx, rx) = mpsc::channel();
+        let src: Arc<dyn Source + Send + Sync> = Arc::new(Commits);
+        let commit = Effect::SettleBatch {
+            op: BatchOp::Commit,
+            batch: 4,
+        };
+        spawn(&src, &tx, job(false), commit.clone());
+        let msgs = until(&rx, |l| matches!(l, Loaded::Settled { .. }));
+        assert!(matches!(&msgs[..], [Msg::Committed(w), Msg::Loaded(_)] if w.len() == 1));
+        let Msg::Loaded(l) = &msgs[1] else {
+            panic!("{msgs:?}")
+        };
+        assert!(matches!(
+            &**l,
+            Loaded::Settled {
+                result: Ok(1),
+                batch: 4,
+                op: BatchOp::Commit
+            }
+        ));
+        spawn(&src, &tx, job(true), commit);
+        let msgs = until(&rx, |l| matches!(l, Loaded::Settled { .. }));
+        let [Msg::Loaded(l)] = &msgs[..] else {
+            panic!("{msgs:?}")
+        };
+        let Loaded::Settled { result: Err(e), .. } = &**l else {
+            panic!("{l:?}")
+        };
+        assert_eq!(e, "read-only: committing a batch is refused");
+    }
+
     #[test]
     fn completion_lists_matching_files_and_marks_directories() {
         let dir = tempfile::tempdir().unwrap();

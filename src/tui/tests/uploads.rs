@@ -312,3 +312,14 @@ fn a_long_delta_shows_what_fits_and_counts_the_rest() {
         "No finding would change."
     );
 }
+
+#[test]
+fn the_return_file_key_works_inside_a_batch_too() {
+    let (mut a, src) = app("default", Theme::no_color());
+    press(&mut a, &src, "3 enter");
+    let effects = a.key(Chord::parse("E").unwrap());
+    assert!(
+        matches!(effects.as_slice(), [Effect::ReturnFile { batch: 1, out }] if out.to_string_lossy() == "ebr-fall-errors.xlsx"),
+        "{effects:?}"
+    );
+}
