@@ -84,8 +84,8 @@ pub fn render(state: &App, frame: &mut Frame) {
             screens::dashboard::render(state, *scroll, frame, body)
         }
         Some(Screen::Grid(view)) => screens::grid::render(view, state.today, theme, frame, body),
-        Some(Screen::Uploads(list)) => screens::uploads::list(list, theme, frame, body),
-        Some(Screen::Batch(view)) => screens::uploads::batch(view, theme, frame, body),
+        Some(Screen::Uploads(list)) => screens::uploads::queue(state, list, frame, body),
+        Some(Screen::Batch(view)) => screens::uploads::batch(state, view, frame, body),
         Some(Screen::Audit(list)) => screens::audit::list(list, theme, frame, body),
         Some(Screen::Event(view)) => screens::audit::event(view, theme, frame, body),
         Some(Screen::Findings(view)) => screens::findings::render(view, theme, frame, body),

@@ -258,6 +258,8 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
 mod edit_tests;
 #[cfg(test)]
 mod reports_tests;
+#[cfg(test)]
+mod uploads_tests;
 
 #[cfg(test)]
 mod tests {

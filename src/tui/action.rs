@@ -95,11 +95,31 @@ pub enum Action {
     Undo,
     /// Redo the change set you undid last.
     Redo,
+    /// Import a file (prompts for its path).
+    Import,
+    /// Open the command line (`:import PATH [TERM]`).
+    Command,
+    /// Complete the path being typed.
+    Complete,
+    /// Show one batch state, the next, or all.
+    CycleState,
+    /// Show one term's batches, the next term's, or all.
+    CycleTerm,
+    /// Show one row outcome, the next, or all.
+    CycleOutcome,
+    /// Preview the findings committing the batch would add and remove.
+    PreviewDelta,
+    /// Commit the batch's non-error rows (asks first).
+    CommitBatch,
+    /// Discard the staged batch (asks first).
+    DiscardBatch,
+    /// Revert the committed batch (asks first).
+    RevertBatch,
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 54] = [
         Action::Open,
         Action::ColumnLeft,
         Action::ColumnRight,
@@ -124,6 +144,16 @@ impl Action {
         Action::Today,
         Action::Undo,
         Action::Redo,
+        Action::Import,
+        Action::Command,
+        Action::Complete,
+        Action::CycleState,
+        Action::CycleTerm,
+        Action::CycleOutcome,
+        Action::PreviewDelta,
+        Action::CommitBatch,
+        Action::DiscardBatch,
+        Action::RevertBatch,
         Action::Back,
         Action::Filter,
         Action::Jump,
@@ -193,6 +223,16 @@ impl Action {
             Action::Today => "today",
             Action::Undo => "undo",
             Action::Redo => "redo",
+            Action::Import => "import",
+            Action::Command => "command",
+            Action::Complete => "complete",
+            Action::CycleState => "cycle_state",
+            Action::CycleTerm => "cycle_term",
+            Action::CycleOutcome => "cycle_outcome",
+            Action::PreviewDelta => "preview_delta",
+            Action::CommitBatch => "commit_batch",
+            Action::DiscardBatch => "discard_batch",
+            Action::RevertBatch => "revert_batch",
         }
     }
 
@@ -243,6 +283,16 @@ impl Action {
             Action::Today => "type today's date",
             Action::Undo => "undo your newest change set",
             Action::Redo => "redo the change set you undid last",
+            Action::Import => "import a file (path prompt, tab completes)",
+            Action::Command => "command line (:import PATH [TERM])",
+            Action::Complete => "complete the path",
+            Action::CycleState => "filter: the next batch state, or all",
+            Action::CycleTerm => "filter: the next term, or all",
+            Action::CycleOutcome => "filter rows: the next outcome, or all",
+            Action::PreviewDelta => "preview the findings a commit adds/removes",
+            Action::CommitBatch => "commit the batch's non-error rows (y/n)",
+            Action::DiscardBatch => "discard the staged batch (y/n)",
+            Action::RevertBatch => "revert the committed batch (y/n)",
         }
     }
 

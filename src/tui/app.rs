@@ -10,6 +10,7 @@ pub mod lists;
 mod loaded;
 mod nav;
 pub mod reports;
+pub mod uploads;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub use edit::{EditPlan, EditPreview, EditState};
 pub use findings::{AckPrompt, FindingsView};
 pub use lists::{ListItem, ListView};
 pub use reports::{ReportPrompt, ReportsView};
+pub use uploads::{BatchOp, BatchView, ImportStep, UploadPrompt, UploadsUi};
 
 /// Something still loading, loaded, or failed (with the error as text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,17 +108,6 @@ pub struct GridView {
     pub column: usize,
 }
 
-/// One batch's row-level triage.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchView {
-    /// The batch.
-    pub batch: Batch,
-    /// Its rows, by row number.
-    pub rows: Loadable<Vec<RowResult>>,
-    /// First line shown.
-    pub scroll: usize,
-}
-
 /// One audit event's writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventView {
@@ -174,13 +165,11 @@ impl Screen {
     /// The keymap context of this screen.
     pub fn context(&self) -> Context {
         match self {
-            Screen::Detail(_) | Screen::Dashboard { .. } | Screen::Batch(_) | Screen::Event(_) => {
-                Context::Detail
-            }
+            Screen::Detail(_) | Screen::Dashboard { .. } | Screen::Event(_) => Context::Detail,
             Screen::Findings(_) => Context::Findings,
             Screen::Grid(_) => Context::Grid,
             Screen::Reports(_) => Context::Reports,
-            Screen::Uploads(_) => Context::Uploads,
+            Screen::Uploads(_) | Screen::Batch(_) => Context::Uploads,
             _ => Context::List,
         }
     }
@@ -310,6 +299,27 @@ pub enum Effect {
     Undo,
     /// Re-apply this actor's most recently undone change set (a worker).
     Redo,
+    /// Read, triage and stage a file (a worker, with
+    /// [`Loaded::Importing`] steps), then [`Loaded::Staged`].
+    Stage {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The term it is read as.
+        term: crate::domain::Term,
+    },
+    /// What committing a staged batch would write (a worker); the runtime's
+    /// policy turns it into [`Loaded::Delta`].
+    PreviewBatch(u64),
+    /// Commit, discard or revert a batch (a worker); writes go through the
+    /// live update, then [`Loaded::Settled`].
+    SettleBatch {
+        /// What.
+        op: BatchOp,
+        /// Which batch.
+        batch: u64,
+    },
+    /// The paths that complete what is typed, then [`Loaded::Completions`].
+    CompletePath(String),
 }
 
 /// The names read once at start (with the evaluation's snapshot).
@@ -370,6 +380,28 @@ pub enum Loaded {
     Confirmed(Result<super::source::ConfirmationRecord, String>),
     /// A bulk edit's preview, or why not.
     EditPreview(Result<EditPreview, String>),
+    /// The paths completing `typed` (directories end in `/`).
+    Completions {
+        /// What was completed.
+        typed: String,
+        /// The candidates, sorted.
+        options: Vec<String>,
+    },
+    /// The import in flight moved on.
+    Importing(ImportStep),
+    /// The import finished: the staged batch, or why nothing was staged.
+    Staged(Result<Batch, String>),
+    /// The finding delta of committing a batch.
+    Delta(u64, Result<super::live::Delta, String>),
+    /// A commit, discard or revert done (records written), or why not.
+    Settled {
+        /// What.
+        op: BatchOp,
+        /// Which batch.
+        batch: u64,
+        /// How many records it wrote, or the store's refusal.
+        result: Result<usize, String>,
+    },
 }
 
 /// The whole TUI state.
@@ -416,6 +448,8 @@ pub struct App {
     pub message: Option<(String, bool)>,
     /// Marked rows, the edit form and its preview.
     pub edit: EditState,
+    /// The Uploads screens' filters, prompt and import gauge.
+    pub uploads: UploadsUi,
 }
 
 /// The finder's scoring steps over more candidates than this go to the
@@ -445,6 +479,7 @@ impl App {
             prompt: None,
             message: None,
             edit: EditState::default(),
+            uploads: UploadsUi::default(),
         }
     }
 
@@ -465,6 +500,7 @@ impl App {
             || self.edit.form.is_some()
             || self.prompt.is_some()
             || self.is_report_prompt()
+            || self.is_upload_prompt()
             || self.help.is_none() && self.top_list_editing()
     }
 
@@ -566,6 +602,9 @@ impl App {
             return effects;
         }
         if let Some(effects) = self.reports_action(action) {
+            return effects;
+        }
+        if let Some(effects) = self.uploads_action(action) {
             return effects;
         }
         if self.finder.is_none()

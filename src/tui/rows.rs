@@ -107,6 +107,10 @@ impl ListItem for Batch {
             ),
             short_time(&self.imported_at),
             self.imported_by.clone(),
+            format!(
+                "{}: {}/{}/{}/{}/{}",
+                s.rows, s.new, s.changed, s.unchanged, s.warning, s.error
+            ),
         ]
     }
     fn compare(a: &Self, b: &Self, sort: usize) -> Ordering {

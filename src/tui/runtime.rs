@@ -6,6 +6,7 @@
 //! here ([`Host`]), not in the UI state.
 
 pub mod edit;
+mod uploads;
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -82,6 +83,8 @@ pub enum Msg {
     Policy(Result<Box<Policy>, String>),
     /// A change set was committed in this process: these writes.
     Committed(Vec<Write>),
+    /// What committing batch `.0` would write (for [`Host::preview`]).
+    Preview(u64, Result<Vec<Write>, String>),
 }
 
 /// A handle for whatever commits a change set in this process (an import,
@@ -277,6 +280,13 @@ impl Workers {
                     Effect::Search(job) => {
                         let _ = self.search.send(job);
                     }
+                    e @ (Effect::Stage { .. }
+                    | Effect::PreviewBatch(_)
+                    | Effect::SettleBatch { .. }
+                    | Effect::CompletePath(_)) => {
+                        let job = uploads::Job::new(app, &host.actor);
+                        uploads::spawn(&self.source, &self.results, job, e);
+                    }
                     e @ (Effect::ExportReport { .. }
                     | Effect::ConfirmReport { .. }
                     | Effect::ReturnFile { .. }) => {
@@ -359,6 +369,7 @@ pub fn handle_msg(app: &mut App, host: &mut Host, msg: Msg) -> anyhow::Result<Ve
         Msg::Loaded(done) => app.loaded(*done),
         Msg::Policy(r) => host.policy_loaded(app, r),
         Msg::Committed(writes) => host.committed(app, writes),
+        Msg::Preview(id, writes) => host.preview(app, id, writes),
     })
 }
 
@@ -481,6 +492,12 @@ pub fn run_effects_with(
                 }
                 Effect::Acknowledge { finding, reason } => {
                     next.extend(host.acknowledge(app, source, &finding, &reason));
+                }
+                e @ (Effect::Stage { .. }
+                | Effect::PreviewBatch(_)
+                | Effect::SettleBatch { .. }
+                | Effect::CompletePath(_)) => {
+                    next.extend(uploads::inline(app, host, source, e));
                 }
                 e @ (Effect::ExportReport { .. }
                 | Effect::ConfirmReport { .. }

@@ -7,6 +7,7 @@ mod grid;
 mod props;
 mod reports;
 mod screens;
+mod uploads;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -25,6 +25,10 @@ impl App {
     /// A finished load or search step; returns what to do next (a search
     /// may need another step).
     pub fn loaded(&mut self, loaded: Loaded) -> Vec<Effect> {
+        let loaded = match self.uploads_loaded(loaded) {
+            Ok(effects) => return effects,
+            Err(other) => *other,
+        };
         match loaded {
             Loaded::Overview(r) => {
                 self.index = loadable(r.map(|o| o.index));
@@ -104,14 +108,6 @@ impl App {
                 }
                 (Screen::Detail(d), Loaded::Student(id, r)) if &d.id == id => {
                     d.record = loadable(r.clone());
-                    return;
-                }
-                (Screen::Uploads(l), Loaded::Batches(r)) => {
-                    l.items = loadable(r.clone());
-                    return;
-                }
-                (Screen::Batch(b), Loaded::BatchRows(id, r)) if b.batch.id == *id => {
-                    b.rows = loadable(r.clone());
                     return;
                 }
                 (Screen::Audit(l), Loaded::Events(r)) => {

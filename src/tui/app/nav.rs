@@ -122,11 +122,7 @@ impl App {
             },
             Some(Screen::Uploads(l)) => match l.current() {
                 Some(b) => (
-                    Screen::Batch(BatchView {
-                        batch: b.clone(),
-                        rows: Loadable::Loading,
-                        scroll: 0,
-                    }),
+                    Screen::Batch(BatchView::new(b.clone())),
                     Request::BatchRows(b.id),
                 ),
                 None => return Vec::new(),
@@ -198,6 +194,9 @@ impl App {
             return Vec::new();
         }
         if let Some(effects) = self.report_type(c) {
+            return effects;
+        }
+        if let Some(effects) = self.upload_type(c) {
             return effects;
         }
         if let Some(p) = self.prompt.as_mut() {

@@ -363,11 +363,15 @@ impl App {
     /// `return_file` on the Uploads screen: the selected batch's error
     /// return file, next to where mecred runs.
     fn return_file(&mut self) -> Vec<Effect> {
-        let Some(Screen::Uploads(list)) = self.screen() else {
-            self.say("pick a batch on the Uploads screen (3) first", true);
-            return Vec::new();
+        let b = match self.screen() {
+            Some(Screen::Uploads(list)) => list.current(),
+            Some(Screen::Batch(v)) => Some(&v.batch),
+            _ => {
+                self.say("pick a batch on the Uploads screen (3) first", true);
+                return Vec::new();
+            }
         };
-        let Some(b) = list.current() else {
+        let Some(b) = b else {
             self.say("no batch selected", true);
             return Vec::new();
         };

@@ -1,20 +1,25 @@
-//! Upload batches and one batch's row-level triage (read-only: commit and
-//! discard from the UI come later). Row lines are built for the visible
-//! part only.
+//! The upload queue (filtered by state, district and term), the import
+//! gauge, and the Uploads prompts on the status line. One batch's rows are
+//! in [`batch`].
+
+pub mod batch;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Gauge};
 
 use super::list::{Columns, render_list};
-use crate::domain::{Batch, Date, Outcome, RowResult};
-use crate::tui::app::{BatchView, ListView, Loadable};
-use crate::tui::rows::short_time;
-use crate::tui::theme::Theme;
+use crate::domain::{Batch, Date};
+use crate::tui::app::uploads::{BatchOp, ImportGauge, ImportStep, UploadPrompt};
+use crate::tui::app::{App, BatchView, ListView, Loadable, Screen};
 
-/// The batch list; the summary and import columns only where they fit.
-pub fn list(list: &ListView<Batch>, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub use batch::line_count;
+
+/// The queue; the summary and import columns only where they fit, the
+/// import gauge under it while one runs.
+pub fn queue(app: &App, list: &ListView<Batch>, frame: &mut Frame, area: Rect) {
+    let area = with_gauge(app, frame, area);
     let wide = area.width >= 140;
     let (header, widths, show): (&[&str], Vec<Constraint>, &[usize]) = if wide {
         (
@@ -36,175 +41,149 @@ pub fn list(list: &ListView<Batch>, theme: &Theme, frame: &mut Frame, area: Rect
         )
     } else {
         (
-            &["ID", "State", "Kind", "LEA", "Term", "File"],
+            &["ID", "State", "LEA", "Term", "File", "Rows n/c/u/w/e"],
             vec![
                 Constraint::Length(4),
                 Constraint::Length(9),
-                Constraint::Length(11),
                 Constraint::Length(3),
                 Constraint::Length(11),
                 Constraint::Fill(1),
+                Constraint::Length(16),
             ],
-            &[0, 1, 2, 3, 4, 5],
+            &[0, 1, 3, 4, 5, 9],
         )
     };
+    let f = &app.uploads.filter;
+    let filtered = f.state.is_some() || f.district.is_some() || f.term.is_some();
     let cols = Columns {
-        title: " Uploads".into(),
+        title: format!(" Uploads{}", f.describe()),
         header,
         widths: &widths,
         show,
-        empty: "No uploads yet (mecred import FILE).",
+        empty: if filtered {
+            "No batch passes the filters (f state, d district, t term)."
+        } else {
+            "No uploads yet (i or :import PATH)."
+        },
     };
-    render_list(list, cols, Date::constant(2000, 1, 1), theme, frame, area);
+    render_list(
+        list,
+        cols,
+        Date::constant(2000, 1, 1),
+        &app.theme,
+        frame,
+        area,
+    );
 }
 
-fn outcome(o: Outcome) -> &'static str {
-    match o {
-        Outcome::New => "new",
-        Outcome::Changed => "changed",
-        Outcome::Unchanged => "unchanged",
-        Outcome::Warning => "warning",
-        Outcome::Error => "error",
+/// Draws one batch (see [`batch::render`]).
+pub fn batch(app: &App, view: &BatchView, frame: &mut Frame, area: Rect) {
+    let area = with_gauge(app, frame, area);
+    batch::render(view, &app.theme, frame, area);
+}
+
+/// Takes three rows off the bottom of `area` for the gauge while an import
+/// runs; returns what is left.
+fn with_gauge(app: &App, frame: &mut Frame, area: Rect) -> Rect {
+    let Some(g) = &app.uploads.import else {
+        return area;
+    };
+    let [rest, bottom] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(area);
+    let (ratio, label) = gauge_text(g);
+    let gauge = Gauge::default()
+        .block(Block::bordered().title(format!(" Importing {} ", g.path)))
+        .gauge_style(app.theme.key)
+        .ratio(ratio)
+        .label(label);
+    frame.render_widget(gauge, bottom);
+    rest
+}
+
+const SPIN: [&str; 4] = ["⠋", "⠙", "⠸", "⠴"];
+
+/// The gauge's fill and label: reading → triaging and staging, with a
+/// spinner that moves with every tick.
+pub fn gauge_text(g: &ImportGauge) -> (f64, String) {
+    let spin = SPIN
+        .get(g.ticks as usize % SPIN.len())
+        .copied()
+        .unwrap_or("");
+    let size = g
+        .bytes
+        .map_or_else(String::new, |b| format!(" ({} KB)", b.div_ceil(1024)));
+    match g.step {
+        ImportStep::Reading { .. } | ImportStep::Tick => {
+            (0.2, format!("{spin} reading{size} · triaging · staging"))
+        }
+        ImportStep::Staging => (0.6, format!("{spin} read{size} · triaging and staging…")),
     }
 }
 
-fn or_dash(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "—".into())
+/// The status line of an open Uploads prompt (the message, if any, in
+/// place of the hint).
+pub fn prompt_line(app: &App) -> Option<Line<'static>> {
+    let t = &app.theme;
+    let prompt = app.uploads.prompt.as_ref()?;
+    let (ask, typed, hint) = match prompt {
+        UploadPrompt::Command { text, choices } => {
+            let hint = if choices.is_empty() {
+                "  tab completes · enter runs · esc cancels".to_string()
+            } else {
+                format!("  {}", choices.join("  "))
+            };
+            (" :".to_string(), format!("{text}▏"), hint)
+        }
+        UploadPrompt::Confirm { op, batch } => {
+            let delta = match app.screen() {
+                Some(Screen::Batch(v)) if v.batch.id == batch.id => v.delta.as_ref(),
+                _ => None,
+            };
+            (
+                confirm_text(*op, batch, delta),
+                String::new(),
+                "  y/n".to_string(),
+            )
+        }
+    };
+    let tail = match &app.message {
+        Some((text, _)) => Span::styled(format!("  {text}"), t.alert),
+        None => Span::raw(hint),
+    };
+    Some(Line::from(vec![
+        Span::styled(ask, t.key),
+        Span::raw(typed),
+        tail,
+    ]))
 }
 
-fn head_lines(b: &Batch, t: &Theme) -> Vec<Line<'static>> {
+/// What a confirmation says will happen.
+pub fn confirm_text(
+    op: BatchOp,
+    b: &Batch,
+    delta: Option<&Loadable<crate::tui::live::Delta>>,
+) -> String {
     let s = &b.summary;
-    let mut out = vec![
-        Line::raw(format!(
-            "{} · {} · LEA {} · term {} · {}",
-            b.file,
-            b.kind.as_str(),
-            b.district
-                .as_ref()
-                .map_or_else(|| "—".into(), |d| d.to_string()),
-            b.term.map_or_else(|| "—".into(), |t| t.to_string()),
-            b.state.as_str()
-        )),
-        Line::raw(format!(
-            "imported {} by {}",
-            short_time(&b.imported_at),
-            b.imported_by
-        )),
-        Line::raw(format!(
-            "{} rows: {} new, {} changed, {} unchanged, {} warning, {} error",
-            s.rows, s.new, s.changed, s.unchanged, s.warning, s.error
-        )),
-    ];
-    for p in &b.problems {
-        out.push(Line::styled(
-            format!("! {}: {}", p.code.as_str(), p.message),
-            t.alert,
-        ));
-    }
-    out.push(Line::styled(
-        format!(
-            "{:>6}  {:<10}  {}",
-            "Row", "Student", "Outcome / problems / changes"
+    match op {
+        BatchOp::Commit => {
+            let findings = match delta {
+                Some(Loadable::Ready(d)) => {
+                    format!("; findings +{} −{}", d.added.len(), d.removed.len())
+                }
+                Some(Loadable::Loading) => "; findings: computing…".into(),
+                _ => String::new(),
+            };
+            format!(
+                " commit batch {} ({}): write {} new, {} changed, {} warning rows; skip {} error rows{findings}?",
+                b.id, b.file, s.new, s.changed, s.warning, s.error
+            )
+        }
+        BatchOp::Discard => format!(
+            " discard batch {} ({}, {} rows)? nothing is written; it cannot be committed after",
+            b.id, b.file, s.rows
         ),
-        t.header,
-    ));
-    out
-}
-
-fn row_len(r: &RowResult) -> usize {
-    1 + r.problems.len() + r.changes.len()
-}
-
-fn row_lines(r: &RowResult, t: &Theme) -> Vec<Line<'static>> {
-    let style = match r.outcome {
-        Outcome::Error => t.alert,
-        Outcome::Warning => t.todo,
-        _ => t.done,
-    };
-    let mut out = vec![Line::styled(
-        format!(
-            "{:>6}  {:<10}  {}",
-            r.row,
-            r.student_id.clone().unwrap_or_default(),
-            outcome(r.outcome)
+        BatchOp::Revert => format!(
+            " revert batch {} ({})? its records go back to what they were before (refused if a later change touched one)",
+            b.id, b.file
         ),
-        style,
-    )];
-    for p in &r.problems {
-        let sym = if p.is_error() { "!" } else { "~" };
-        out.push(Line::raw(format!(
-            "{:20}{sym} {} {}: {}",
-            "",
-            p.column.clone().unwrap_or_else(|| "(row)".into()),
-            p.code.as_str(),
-            p.message
-        )));
     }
-    for c in &r.changes {
-        out.push(Line::raw(format!(
-            "{:20}{}: {} → {}",
-            "",
-            c.field,
-            or_dash(&c.before),
-            or_dash(&c.after)
-        )));
-    }
-    out
-}
-
-/// How many lines the batch view has.
-pub fn line_count(view: &BatchView) -> usize {
-    let head = head_lines(&view.batch, &Theme::no_color()).len();
-    match &view.rows {
-        Loadable::Ready(rows) => head + rows.iter().map(row_len).sum::<usize>(),
-        _ => head + 1,
-    }
-}
-
-/// The lines from `top`, at most `height` of them, built for those only.
-fn visible(view: &BatchView, top: usize, height: usize, t: &Theme) -> Vec<Line<'static>> {
-    let mut out: Vec<Line> = head_lines(&view.batch, t);
-    let rows = match &view.rows {
-        Loadable::Ready(rows) => rows,
-        Loadable::Loading => {
-            out.push(Line::styled("Loading…", t.dim));
-            return out.into_iter().skip(top).take(height).collect();
-        }
-        Loadable::Failed(e) => {
-            out.push(Line::styled(format!("Could not load: {e}"), t.alert));
-            return out.into_iter().skip(top).take(height).collect();
-        }
-    };
-    let mut skip = top;
-    if skip >= out.len() {
-        skip -= out.len();
-        out.clear();
-    } else {
-        out.drain(..skip);
-        skip = 0;
-    }
-    for r in rows {
-        if out.len() >= height {
-            break;
-        }
-        let n = row_len(r);
-        if skip >= n {
-            skip -= n;
-            continue;
-        }
-        out.extend(row_lines(r, t).into_iter().skip(skip));
-        skip = 0;
-    }
-    out.truncate(height);
-    out
-}
-
-/// Draws one batch's rows.
-pub fn batch(view: &BatchView, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let block = Block::bordered().title(format!(" Batch {} · row-level triage ", view.batch.id));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let height = usize::from(inner.height);
-    let top = view.scroll.min(line_count(view).saturating_sub(height));
-    frame.render_widget(Paragraph::new(visible(view, top, height, theme)), inner);
 }

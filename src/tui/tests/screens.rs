@@ -221,11 +221,22 @@ fn uploads_list_and_a_batch_rows() {
         "2  1000000001  changed",
         "SA Round 2: — → 2026-10-05",
         "3  12345       error",
-        "! Student ID student-id: a student ID has 10 digits",
+        "Student ID: a student ID has 10 digits",
     ] {
         assert!(s.contains(want), "missing {want:?}\n{s}");
     }
     insta::assert_snapshot!("batch", s);
+    // The error row's detail: its problem with column, value and what
+    // was expected.
+    press(&mut a, &src, "down enter");
+    let (s, wide) = both_sizes(&a);
+    assert!(s.contains("Row 3 · 12345 · error"), "{s}");
+    assert!(
+        s.contains("! Student ID “12345”: a student ID has 10 digits"),
+        "{s}"
+    );
+    assert!(wide.contains("(student-id)"), "{wide}");
+    insta::assert_snapshot!("batch_row", s);
 }
 
 #[test]

@@ -29,8 +29,14 @@ fn hinted(app: &App) -> &'static [Action] {
         ],
         Some(Screen::Uploads(_)) => &[
             Action::Open,
-            Action::ReturnFile,
-            Action::Filter,
+            Action::Import,
+            Action::CycleState,
+            Action::Help,
+        ],
+        Some(Screen::Batch(_)) => &[
+            Action::Open,
+            Action::CycleOutcome,
+            Action::PreviewDelta,
             Action::Help,
         ],
         Some(Screen::Findings(_)) => &[
@@ -47,9 +53,7 @@ fn hinted(app: &App) -> &'static [Action] {
             Action::Acknowledge,
             Action::Help,
         ],
-        Some(Screen::Batch(_) | Screen::Event(_)) => {
-            &[Action::Back, Action::Down, Action::Help, Action::Quit]
-        }
+        Some(Screen::Event(_)) => &[Action::Back, Action::Down, Action::Help, Action::Quit],
         Some(Screen::Dashboard { .. }) => &[Action::Districts, Action::Jump, Action::Help],
         Some(Screen::Students { .. } | Screen::Grid(_)) => &[
             Action::Open,
@@ -98,6 +102,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(format!("{}▏", p.reason)),
             Span::raw("  enter stores · esc cancels"),
         ]);
+        frame.render_widget(Paragraph::new(line).style(t.status), area);
+        return;
+    }
+    if let Some(line) = crate::tui::screens::uploads::prompt_line(app) {
         frame.render_widget(Paragraph::new(line).style(t.status), area);
         return;
     }
