@@ -250,6 +250,9 @@ pub enum Effect {
     Quit,
     /// Read and evaluate everything (a worker), then [`Loaded::Findings`].
     Evaluate,
+    /// Recount the dashboard if a change set made it stale (the host),
+    /// then [`Loaded::Dashboard`].
+    RefreshDashboard,
     /// Store an acknowledgement of the warn finding `finding`, then
     /// [`Loaded::Findings`] and [`Loaded::Message`].
     Acknowledge {

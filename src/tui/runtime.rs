@@ -18,7 +18,7 @@ use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
 use super::TuiOptions;
 use super::app::{
-    App, Effect, GridRow, GridScope, Loaded, Overview, Request, SearchJob, StudentRecord,
+    App, Effect, GridRow, GridScope, Loaded, Overview, Request, Screen, SearchJob, StudentRecord,
 };
 use super::keymap::{self, Chord};
 use super::live::Policy;
@@ -143,10 +143,22 @@ impl Host {
             return app.refresh();
         };
         p.committed(&writes);
-        let mut effects = app.loaded(Loaded::Dashboard(p.dashboard()));
+        let mut effects = Vec::new();
+        if matches!(app.screen(), Some(Screen::Dashboard { .. })) {
+            effects.extend(app.loaded(Loaded::Dashboard(p.dashboard())));
+        }
         effects.extend(app.loaded(Loaded::Findings(Ok(p.findings()))));
         effects.extend(app.refresh());
         effects
+    }
+
+    /// The dashboard, recounted if a change set made it stale (when it is
+    /// opened).
+    pub fn refresh_dashboard(&mut self, app: &mut App) -> Vec<Effect> {
+        match self.policy.as_mut() {
+            Some(p) if p.dashboard_is_stale() => app.loaded(Loaded::Dashboard(p.dashboard())),
+            _ => Vec::new(),
+        }
     }
 
     /// Stores an acknowledgement through the source; the status line says
@@ -311,6 +323,7 @@ impl Workers {
                             }
                         });
                     }
+                    Effect::RefreshDashboard => next.extend(host.refresh_dashboard(app)),
                     Effect::Redraw => clear = true,
                     Effect::Quit => app.should_quit = true,
                 }
@@ -516,6 +529,7 @@ pub fn run_effects_with(
                         next.extend(app.loaded(done.message));
                     }
                 }
+                Effect::RefreshDashboard => next.extend(host.refresh_dashboard(app)),
                 Effect::Redraw => clear = true,
                 Effect::Quit => app.should_quit = true,
             }

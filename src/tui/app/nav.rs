@@ -31,7 +31,12 @@ impl App {
     pub(super) fn screen_action(&mut self, action: Action) -> Vec<Effect> {
         let today = self.today;
         match action {
-            Action::Dashboard => return self.go_root(Screen::Dashboard { scroll: 0 }, None),
+            Action::Dashboard => {
+                let mut effects = self.go_root(Screen::Dashboard { scroll: 0 }, None);
+                // Counted lazily: a change set only marks it stale.
+                effects.push(Effect::RefreshDashboard);
+                return effects;
+            }
             Action::Districts => {
                 if matches!(self.stack.first(), Some(Screen::Districts(_))) {
                     self.stack.truncate(1);

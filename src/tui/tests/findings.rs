@@ -402,3 +402,33 @@ fn the_dashboard_recounts_after_a_committed_change_set() {
     let screen = text(&draw(&a, 80, 24));
     assert!(screen.contains(&format!("! {after} errors")), "{screen}");
 }
+
+#[test]
+fn the_dashboard_is_recounted_when_shown_not_on_every_change_set() {
+    let (mut a, src) = app("default", Theme::color());
+    let mut host = Host::new("tester");
+    let start = a.start();
+    run_effects_with(&mut a, &mut host, &src, start);
+    let errors = |a: &App| match &a.dashboard {
+        Loadable::Ready(d) => d.statewide.error_findings,
+        _ => panic!("no dashboard"),
+    };
+    let before = errors(&a);
+    // On the districts list: the change set leaves the counts for later.
+    press(&mut a, &src, "2");
+    let mut s = src.students.iter().find(|s| s.id == ben()).unwrap().clone();
+    s.modules.sa_instrument = None;
+    s.cohort = 2027;
+    let (changes, rx) = channel();
+    assert!(changes.committed(vec![Write {
+        key: RecordKey::Student(ben()),
+        before: None,
+        after: Some(Record::Student(s)),
+    }]));
+    pump(&mut a, &mut host, &src, &rx).unwrap();
+    assert_eq!(errors(&a), before, "not recounted while not shown");
+    // Opening it recounts.
+    let effects = a.key(crate::tui::keymap::Chord::parse("1").unwrap());
+    run_effects_with(&mut a, &mut host, &src, effects);
+    assert!(errors(&a) < before);
+}
