@@ -300,6 +300,14 @@ impl Action {
     pub fn from_name(name: &str) -> Option<Action> {
         Action::ALL.into_iter().find(|a| a.name() == name)
     }
+
+    /// Actions that only make sense while typing (not as a `:` command).
+    pub fn is_input_only(self) -> bool {
+        matches!(
+            self,
+            Action::DeleteChar | Action::Complete | Action::Command | Action::Today
+        )
+    }
 }
 
 impl fmt::Display for Action {

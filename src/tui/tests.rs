@@ -216,9 +216,13 @@ fn help_lists_the_keys_from_the_keymap() {
     assert!(s.contains("esc, left, backspace"), "{s}");
     assert!(s.contains("open the selected row"), "{s}");
     insta::assert_snapshot!("help", s);
-    press(&mut app, &src, "pagedown");
-    let s = screen_80x24(&app);
+    let mut s = String::new();
+    for _ in 0..4 {
+        press(&mut app, &src, "pagedown");
+        s.push_str(&screen_80x24(&app));
+    }
     assert!(s.contains("q, C-c"), "{s}");
+    assert!(s.contains(":                    command"), "{s}");
     // `q` closes help rather than quitting (help context first).
     press(&mut app, &src, "q");
     assert!(app.help.is_none() && !app.should_quit);
@@ -430,4 +434,26 @@ fn real_terminal_panic() {
         actor: "tester".into(),
     };
     let _ = super::run(std::sync::Arc::new(Exploding), &opts);
+}
+
+#[test]
+fn the_colon_command_line_works_from_any_screen_in_both_keymaps() {
+    for keymap in ["default", "vim"] {
+        let (mut a, src) = app(keymap, Theme::color());
+        // `:findings` from the districts list.
+        press(&mut a, &src, ": f i n d i n g s enter");
+        assert!(
+            matches!(a.screen(), Some(Screen::Findings(_))),
+            "{keymap}: {}",
+            screen_80x24(&a)
+        );
+        // An unknown word says what works, and changes nothing.
+        press(&mut a, &src, ": b o g u s enter");
+        let s = screen_80x24(&a);
+        assert!(s.contains("unknown command `bogus`"), "{keymap}: {s}");
+        assert!(matches!(a.screen(), Some(Screen::Findings(_))));
+        // `:q` quits.
+        press(&mut a, &src, "esc : q enter");
+        assert!(a.should_quit, "{keymap}");
+    }
 }

@@ -41,6 +41,14 @@ impl App {
         if self.top_list_editing() {
             return None;
         }
+        if action == Action::Command {
+            // The command line is global: `:import PATH`, `:q`, any action.
+            self.uploads.prompt = Some(UploadPrompt::Command {
+                text: String::new(),
+                choices: Vec::new(),
+            });
+            return Some(Vec::new());
+        }
         let on_queue = matches!(self.screen(), Some(Screen::Uploads(_)));
         let on_batch = matches!(self.screen(), Some(Screen::Batch(_)));
         if !on_queue && !on_batch {
@@ -269,6 +277,23 @@ impl App {
     }
 
     fn run_command(&mut self, text: &str) -> Vec<Effect> {
+        let word = text.split_whitespace().next().unwrap_or("");
+        if word != "import" && text.split_whitespace().count() == 1 {
+            // `:q`, or any action by its keymap name (`:findings`, `:undo`).
+            let named = match word {
+                "q" | "q!" | "quit" => Some(Action::Quit),
+                w => Action::from_name(w).filter(|a| !a.is_input_only()),
+            };
+            if let Some(action) = named {
+                self.uploads.prompt = None;
+                return self.update(action);
+            }
+            self.say(
+                &format!("unknown command `{word}` (try :import PATH [TERM], :q, or an action name from ?)"),
+                true,
+            );
+            return Vec::new();
+        }
         match parse_command(text, self.today) {
             Err(e) => {
                 self.say(&e, true);
