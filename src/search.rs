@@ -100,8 +100,8 @@ fn matcher() -> SkimMatcherV2 {
 }
 
 fn score(text: &str, query: &str) -> Option<i64> {
-    if let Some(c) = single(query) {
-        return best_one(text, c).map(|(score, _)| score);
+    if let Some(q) = short(query) {
+        return best_short(text, &q).map(|(score, _)| score);
     }
     if !subsequence(text, query) {
         return None;
@@ -109,39 +109,86 @@ fn score(text: &str, query: &str) -> Option<i64> {
     matcher().fuzzy_match(text, query)
 }
 
-/// The query's character when it has exactly one.
-fn single(query: &str) -> Option<char> {
-    let mut chars = query.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) => Some(c),
-        _ => None,
-    }
+/// Queries up to this many characters are ranked by [`best_short`] (which
+/// keeps one earlier position per match: two characters at most).
+const SHORT: usize = 2;
+
+/// The query's characters when it has 1..=[`SHORT`] of them.
+fn short(query: &str) -> Option<Vec<char>> {
+    let q: Vec<char> = query.chars().take(SHORT + 1).collect();
+    (!q.is_empty() && q.len() <= SHORT).then_some(q)
 }
 
-/// One typed character, ranked without the matrix scorer (the first key
-/// scores every name, so it must be cheap): a match at the start of the
-/// text beats one at the start of a word, which beats a capital inside a
-/// word, which beats any other; the same case breaks a tie. Returns the
-/// score and the best match's character position.
-fn best_one(text: &str, q: char) -> Option<(i64, usize)> {
-    let mut best: Option<(i64, usize)> = None;
-    let mut prev: Option<char> = None;
-    for (i, t) in text.chars().enumerate() {
-        if same_char(t, q) {
-            let boundary = match prev {
-                None => 3,
-                Some(p) if !p.is_alphanumeric() => 2,
-                Some(p) if p.is_lowercase() && t.is_uppercase() => 1,
-                Some(_) => 0,
-            };
-            let score = 16 + 8 * boundary + i64::from(t == q);
-            if best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, i));
-            }
+/// The first keys typed, ranked without the matrix scorer (they score
+/// most names, so they must be cheap): each matched character earns more
+/// at the start of the text, then at the start of a word, then on an inner
+/// capital, one more in the typed case, and adjacent matches earn a bonus.
+/// The best alignment (a linear pass per query character) and its
+/// character positions.
+fn best_short(text: &str, query: &[char]) -> Option<(i64, Vec<usize>)> {
+    const ADJACENT: i64 = 24;
+    let chars: Vec<char> = text.chars().collect();
+    let bonus = |j: usize, q: char| -> Option<i64> {
+        let t = *chars.get(j)?;
+        if !same_char(t, q) {
+            return None;
         }
-        prev = Some(t);
+        let boundary = match j.checked_sub(1).and_then(|i| chars.get(i)) {
+            None => 3,
+            Some(p) if !p.is_alphanumeric() => 2,
+            Some(p) if p.is_lowercase() && t.is_uppercase() => 1,
+            Some(_) => 0,
+        };
+        Some(16 + 8 * boundary + i64::from(t == q))
+    };
+    // best[j]: the best score of the query so far ending with a match at j,
+    // and where its previous character matched.
+    let mut best: Vec<Option<(i64, Option<usize>)>> = Vec::with_capacity(chars.len());
+    let first = *query.first()?;
+    for j in 0..chars.len() {
+        best.push(bonus(j, first).map(|b| (b, None)));
     }
-    best
+    for &q in &query[1..] {
+        let mut next: Vec<Option<(i64, Option<usize>)>> = vec![None; chars.len()];
+        // The best earlier match not adjacent to j.
+        let mut far: Option<(i64, usize)> = None;
+        for j in 0..chars.len() {
+            if j >= 2
+                && let Some((s, _)) = best[j - 2]
+                && far.is_none_or(|(f, _)| s > f)
+            {
+                far = Some((s, j - 2));
+            }
+            let Some(b) = bonus(j, q) else {
+                continue;
+            };
+            let adjacent = j
+                .checked_sub(1)
+                .and_then(|i| best[i].map(|(s, _)| (s + ADJACENT, i)));
+            let pick = match (adjacent, far) {
+                (Some(a), Some(f)) if f.0 > a.0 => Some(f),
+                (Some(a), _) => Some(a),
+                (None, f) => f,
+            };
+            next[j] = pick.map(|(s, i)| (s + b, Some(i)));
+        }
+        best = next;
+    }
+    // The best end; ties to the earliest.
+    let (mut end, mut top) = (None, i64::MIN);
+    for (j, b) in best.iter().enumerate() {
+        if let Some((s, _)) = b
+            && *s > top
+        {
+            top = *s;
+            end = Some(j);
+        }
+    }
+    let end = end?;
+    // Two characters at most: the end and where the first matched.
+    let mut positions: Vec<usize> = best[end].and_then(|(_, p)| p).into_iter().collect();
+    positions.push(end);
+    Some((top, positions))
 }
 
 /// The same character, case ignored (ASCII or Unicode).
@@ -253,8 +300,8 @@ pub fn positions(query: &str, text: &str) -> Vec<usize> {
     if query.is_empty() {
         return Vec::new();
     }
-    if let Some(c) = single(query) {
-        return best_one(text, c).map(|(_, i)| vec![i]).unwrap_or_default();
+    if let Some(q) = short(query) {
+        return best_short(text, &q).map(|(_, p)| p).unwrap_or_default();
     }
     matcher()
         .fuzzy_indices(text, query)

@@ -178,3 +178,40 @@ fn one_character_ranks_text_start_then_word_start_then_the_rest() {
     assert_eq!(texts(&ix, &ix.full_pass("A")), ["Ann Lee", "ann lee"]);
     assert!(ix.full_pass("z").is_empty());
 }
+
+#[test]
+fn two_characters_prefer_adjacent_matches_at_word_starts() {
+    let ix = index(&["Calvin, Ray", "Hebert, Lola", "Landry, Ava", "Smith, Bo"]);
+    assert_eq!(
+        texts(&ix, &ix.full_pass("la")),
+        ["Landry, Ava", "Hebert, Lola", "Calvin, Ray"]
+    );
+    assert_eq!(positions("la", "Landry, Ava"), vec![0, 1]);
+    assert_eq!(positions("la", "Hebert, Lola"), vec![10, 11]);
+    assert_eq!(positions("bo", "Smith, Bo"), vec![7, 8]);
+    assert!(ix.full_pass("zq").is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// A short query matches exactly when its characters occur in order,
+    /// and its highlighted positions are such an occurrence.
+    #[test]
+    fn short_queries_match_exactly_the_subsequences(
+        text in "[A-Za-z ,'0-9]{0,20}",
+        query in "[A-Za-z ,'0-9]{1,2}",
+    ) {
+        let q: Vec<char> = query.chars().collect();
+        let found = super::best_short(&text, &q);
+        prop_assert_eq!(found.is_some(), super::subsequence(&text, &query));
+        if let Some((_, at)) = found {
+            prop_assert_eq!(at.len(), q.len());
+            let chars: Vec<char> = text.chars().collect();
+            for (p, c) in at.iter().zip(&q) {
+                prop_assert!(chars[*p].eq_ignore_ascii_case(c));
+            }
+            prop_assert!(at.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+}
