@@ -21,6 +21,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// `path` made absolute (as given when that fails), for the batch's origin.
+pub fn absolute(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// The file name part of a path, for the batch record.
 pub fn file_name(path: &Path) -> String {
     path.file_name()
@@ -68,7 +76,10 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
             report.print(ctx.json)?;
             Ok(Status::BadInput)
         }
-        Staged::Batch { id, results } => print_staged(ctx, &store, id, &results),
+        Staged::Batch { id, results } => {
+            store.set_origin(id, &absolute(&a.file))?;
+            print_staged(ctx, &store, id, &results)
+        }
     }
 }
 

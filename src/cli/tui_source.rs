@@ -140,8 +140,11 @@ impl Source for StoreSource {
         let Some(b) = self.0.batch(batch)? else {
             anyhow::bail!("there is no batch {batch}");
         };
-        // The batch names the file, not where it was: look where mecred runs.
-        let original = self.1.join(&b.file);
+        // Where it was read from; else (older batches) where mecred runs.
+        let original = match self.0.origin(batch)? {
+            Some(path) => PathBuf::from(path),
+            None => self.1.join(&b.file),
+        };
         super::import::return_file_of_batch(&self.0, batch, &original, today, out)
     }
     fn stage_file(
@@ -167,7 +170,10 @@ impl Source for StoreSource {
         Ok(
             match super::stage(&ctx, &self.0, &name, bytes, kind, term, false)? {
                 super::Staged::Rejected { problem, .. } => StageOutcome::Rejected(problem),
-                super::Staged::Batch { id, .. } => StageOutcome::Staged(id),
+                super::Staged::Batch { id, .. } => {
+                    self.0.set_origin(id, &super::import::absolute(path))?;
+                    StageOutcome::Staged(id)
+                }
             },
         )
     }
@@ -329,6 +335,21 @@ mod change_set_tests {
         let d = staged(&src, "districts.csv");
         src.commit_batch(d, TODAY, "op").unwrap();
         let id = staged(&src, "completions-029-fall-2026.csv");
+        // Its file is found again where it was read, not in the working
+        // directory (which does not hold it): the return file can be made.
+        assert!(!Path::new("completions-029-fall-2026.csv").exists());
+        let origin = store.origin(id).unwrap().unwrap();
+        assert!(
+            origin.ends_with("fixtures/completions-029-fall-2026.csv"),
+            "{origin}"
+        );
+        let out = dir.path().join("029-errors.csv");
+        let (written, _) = src.write_return_file(id, TODAY, &out).unwrap();
+        assert!(
+            std::fs::read_to_string(&written)
+                .unwrap()
+                .contains("Errors")
+        );
         // The preview stores nothing and names what a commit writes.
         let preview = src.batch_writes(id, TODAY).unwrap();
         assert!(!preview.is_empty());

@@ -38,6 +38,27 @@ impl Store {
         Ok(id)
     }
 
+    /// Records where batch `id`'s file was read from (an absolute path), so
+    /// its error return file can be written later from anywhere. Durable
+    /// when it returns.
+    pub fn set_origin(&self, id: u64, path: &str) -> Result<()> {
+        let _w = self.writer();
+        self.need(id)?;
+        self.tree()
+            .insert(keys::numbered(keys::ORIGIN, id), path.as_bytes())
+            .db(self)?;
+        self.flush()
+    }
+
+    /// Where batch `id`'s file was read from, when recorded.
+    pub fn origin(&self, id: u64) -> Result<Option<String>> {
+        Ok(self
+            .tree()
+            .get(keys::numbered(keys::ORIGIN, id))
+            .db(self)?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
     /// One batch.
     pub fn batch(&self, id: u64) -> Result<Option<Batch>> {
         Ok(self.rec(id)?.map(|r| r.batch))
@@ -170,4 +191,55 @@ impl Store {
 fn index(n: usize, i: usize) -> Result<u32> {
     u32::try_from(n * CHUNK + i)
         .map_err(|_| StoreError::Refused("too many rows in one batch".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{BatchKind, Summary};
+
+    fn batch() -> Batch {
+        Batch {
+            id: 0,
+            kind: BatchKind::Completions,
+            district: None,
+            term: None,
+            file: "017-fall-2026.xlsx".into(),
+            sha256: "00".into(),
+            imported_at: "t".into(),
+            imported_by: "op".into(),
+            state: BatchState::Staged,
+            summary: Summary::default(),
+            problems: Vec::new(),
+            sheet: None,
+            header_row: None,
+            settled_at: None,
+            settled_by: None,
+        }
+    }
+
+    #[test]
+    fn a_batch_origin_is_kept_exported_and_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("a")).unwrap();
+        let id = s.stage(batch(), &[], &[]).unwrap();
+        assert_eq!(s.origin(id).unwrap(), None);
+        s.set_origin(id, "/srv/uploads/017-fall-2026.xlsx").unwrap();
+        assert!(s.set_origin(id + 1, "/x").is_err(), "no such batch");
+        let mut dump = Vec::new();
+        s.export(&mut dump).unwrap();
+        assert!(
+            String::from_utf8_lossy(&dump)
+                .contains("\"origin\":\"/srv/uploads/017-fall-2026.xlsx\"")
+        );
+        let t = Store::open(&dir.path().join("b")).unwrap();
+        t.restore(&mut dump.as_slice()).unwrap();
+        assert_eq!(
+            t.origin(id).unwrap().as_deref(),
+            Some("/srv/uploads/017-fall-2026.xlsx")
+        );
+        let mut again = Vec::new();
+        t.export(&mut again).unwrap();
+        assert_eq!(again, dump);
+    }
 }

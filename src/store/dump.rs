@@ -50,6 +50,9 @@ struct Header {
 struct BatchLine {
     batch: Batch,
     commit_events: Option<(u64, u64)>,
+    /// Where its file was read from (absent in older dumps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    origin: Option<String>,
     rows: Vec<StagedRow>,
     results: Vec<RowResult>,
 }
@@ -171,6 +174,7 @@ impl Store {
         for rec in self.recs()? {
             let id = rec.batch.id;
             let line = BatchLine {
+                origin: self.origin(id)?,
                 rows: self.scan_chunks(&keys::numbered(keys::ROW, id))?,
                 results: self.scan_chunks(&keys::results(id, rec.results_gen))?,
                 batch: rec.batch,
@@ -308,6 +312,10 @@ impl Store {
                 encode(&chunk)?,
             );
             self.maybe_apply(p)?;
+        }
+        if let Some(origin) = &line.origin {
+            p.sled
+                .insert(keys::numbered(keys::ORIGIN, id), origin.as_bytes());
         }
         let rec = BatchRec {
             batch: line.batch,

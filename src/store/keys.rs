@@ -32,6 +32,8 @@ pub const BATCH: u8 = 0x20;
 pub const ROW: u8 = 0x21;
 /// Row result by batch, generation, index.
 pub const RESULT: u8 = 0x22;
+/// Where a batch's file was read from, by batch id (for the return file).
+pub const ORIGIN: u8 = 0x23;
 /// Audit event by seq.
 pub const EVENT: u8 = 0x30;
 /// Index: record key ++ seq → batch id of the event.
