@@ -100,8 +100,8 @@ fn matcher() -> SkimMatcherV2 {
 }
 
 fn score(text: &str, query: &str) -> Option<i64> {
-    if let Some(q) = short(query) {
-        return best_short(text, &q).map(|(score, _)| score);
+    if let Some((q, n)) = short(query) {
+        return align_short(text, &q[..n]).map(|(score, _)| score);
     }
     if !subsequence(text, query) {
         return None;
@@ -113,27 +113,41 @@ fn score(text: &str, query: &str) -> Option<i64> {
 /// keeps one earlier position per match: two characters at most).
 const SHORT: usize = 2;
 
-/// The query's characters when it has 1..=[`SHORT`] of them.
-fn short(query: &str) -> Option<Vec<char>> {
-    let q: Vec<char> = query.chars().take(SHORT + 1).collect();
-    (!q.is_empty() && q.len() <= SHORT).then_some(q)
+/// The query's characters when it has 1..=[`SHORT`] of them (no
+/// allocation: this runs once per name scored).
+fn short(query: &str) -> Option<([char; SHORT], usize)> {
+    let mut q = ['\0'; SHORT];
+    let mut n = 0;
+    for c in query.chars() {
+        *q.get_mut(n)? = c;
+        n += 1;
+    }
+    (n > 0).then_some((q, n))
 }
 
 /// The first keys typed, ranked without the matrix scorer (they score
-/// most names, so they must be cheap): each matched character earns more
-/// at the start of the text, then at the start of a word, then on an inner
-/// capital, one more in the typed case, and adjacent matches earn a bonus.
-/// The best alignment (a linear pass per query character) and its
-/// character positions.
+/// most names, so they must be cheap: one pass, no allocation): each matched
+/// character earns more at the start of the text, then at the start of a
+/// word, then on an inner capital, one more in the typed case, and a second
+/// character right after the first earns a bonus. The best alignment (the
+/// earliest of equals) and its character positions.
 fn best_short(text: &str, query: &[char]) -> Option<(i64, Vec<usize>)> {
+    let (score, at) = align_short(text, query)?;
+    Some((score, at[..query.len()].to_vec()))
+}
+
+fn align_short(text: &str, query: &[char]) -> Option<(i64, [usize; 2])> {
     const ADJACENT: i64 = 24;
-    let chars: Vec<char> = text.chars().collect();
-    let bonus = |j: usize, q: char| -> Option<i64> {
-        let t = *chars.get(j)?;
+    let (q0, q1) = match query {
+        [a] => (*a, None),
+        [a, b] => (*a, Some(*b)),
+        _ => return None,
+    };
+    let bonus = |prev: Option<char>, t: char, q: char| -> Option<i64> {
         if !same_char(t, q) {
             return None;
         }
-        let boundary = match j.checked_sub(1).and_then(|i| chars.get(i)) {
+        let boundary = match prev {
             None => 3,
             Some(p) if !p.is_alphanumeric() => 2,
             Some(p) if p.is_lowercase() && t.is_uppercase() => 1,
@@ -141,54 +155,47 @@ fn best_short(text: &str, query: &[char]) -> Option<(i64, Vec<usize>)> {
         };
         Some(16 + 8 * boundary + i64::from(t == q))
     };
-    // best[j]: the best score of the query so far ending with a match at j,
-    // and where its previous character matched.
-    let mut best: Vec<Option<(i64, Option<usize>)>> = Vec::with_capacity(chars.len());
-    let first = *query.first()?;
-    for j in 0..chars.len() {
-        best.push(bonus(j, first).map(|b| (b, None)));
-    }
-    for &q in &query[1..] {
-        let mut next: Vec<Option<(i64, Option<usize>)>> = vec![None; chars.len()];
-        // The best earlier match not adjacent to j.
-        let mut far: Option<(i64, usize)> = None;
-        for j in 0..chars.len() {
-            if j >= 2
-                && let Some((s, _)) = best[j - 2]
-                && far.is_none_or(|(f, _)| s > f)
-            {
-                far = Some((s, j - 2));
+    // The best first-character match two or more places back, the one just
+    // before, and the best result so far.
+    let mut far: Option<(i64, usize)> = None;
+    let mut last: Option<(i64, usize)> = None;
+    let mut best: Option<(i64, [usize; 2])> = None;
+    let mut prev = None;
+    for (j, t) in text.chars().enumerate() {
+        let here = bonus(prev, t, q0).map(|b| (b, j));
+        match q1 {
+            None => {
+                if let Some((b, _)) = here
+                    && best.is_none_or(|(s, _)| b > s)
+                {
+                    best = Some((b, [j, 0]));
+                }
             }
-            let Some(b) = bonus(j, q) else {
-                continue;
-            };
-            let adjacent = j
-                .checked_sub(1)
-                .and_then(|i| best[i].map(|(s, _)| (s + ADJACENT, i)));
-            let pick = match (adjacent, far) {
-                (Some(a), Some(f)) if f.0 > a.0 => Some(f),
-                (Some(a), _) => Some(a),
-                (None, f) => f,
-            };
-            next[j] = pick.map(|(s, i)| (s + b, Some(i)));
+            Some(q1) => {
+                if let Some(b1) = bonus(prev, t, q1) {
+                    let adjacent = last.map(|(s, i)| (s + ADJACENT, i));
+                    let pick = match (adjacent, far) {
+                        (Some(a), Some(f)) if f.0 > a.0 => Some(f),
+                        (Some(a), _) => Some(a),
+                        (None, f) => f,
+                    };
+                    if let Some((s, i)) = pick
+                        && best.is_none_or(|(top, _)| s + b1 > top)
+                    {
+                        best = Some((s + b1, [i, j]));
+                    }
+                }
+                if let Some(l) = last
+                    && far.is_none_or(|(f, _)| l.0 > f)
+                {
+                    far = Some(l);
+                }
+                last = here;
+            }
         }
-        best = next;
+        prev = Some(t);
     }
-    // The best end; ties to the earliest.
-    let (mut end, mut top) = (None, i64::MIN);
-    for (j, b) in best.iter().enumerate() {
-        if let Some((s, _)) = b
-            && *s > top
-        {
-            top = *s;
-            end = Some(j);
-        }
-    }
-    let end = end?;
-    // Two characters at most: the end and where the first matched.
-    let mut positions: Vec<usize> = best[end].and_then(|(_, p)| p).into_iter().collect();
-    positions.push(end);
-    Some((top, positions))
+    best
 }
 
 /// The same character, case ignored (ASCII or Unicode).
@@ -300,8 +307,10 @@ pub fn positions(query: &str, text: &str) -> Vec<usize> {
     if query.is_empty() {
         return Vec::new();
     }
-    if let Some(q) = short(query) {
-        return best_short(text, &q).map(|(_, p)| p).unwrap_or_default();
+    if let Some((q, n)) = short(query) {
+        return best_short(text, &q[..n])
+            .map(|(_, p)| p)
+            .unwrap_or_default();
     }
     matcher()
         .fuzzy_indices(text, query)
