@@ -19,13 +19,14 @@ pub fn prompt_line(app: &App) -> Option<Line<'static>> {
             to: Some((school, name)),
             ..
         }) => {
+            // y/n before the school's name: a long name may be cut.
             let name = name
                 .as_ref()
-                .map_or_else(String::new, |n| format!(" ({n})"));
+                .map_or_else(String::new, |n| format!("  · {n}"));
             (
-                format!(" transfer {id} from school {from} to {school}{name}? "),
+                format!(" transfer {id} from {from} to {school}? "),
                 String::new(),
-                "y/n".to_string(),
+                format!("y/n{name}"),
             )
         }
         Some(RecordPrompt::Transfer { id, input, .. }) => (
