@@ -276,6 +276,8 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
 #[cfg(test)]
 mod edit_tests;
 #[cfg(test)]
+mod records_tests;
+#[cfg(test)]
 mod reports_tests;
 #[cfg(test)]
 mod uploads_tests;

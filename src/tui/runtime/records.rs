@@ -52,7 +52,8 @@ pub fn audit_log(source: &dyn Source, filter: &AuditFilter) -> anyhow::Result<Au
         None => None,
     };
     let mut rows = Vec::new();
-    for e in events {
+    // Newest first within a second too: the sort below is stable.
+    for e in events.into_iter().rev() {
         let b = batches.get(&e.batch);
         let keep = filter.actor.as_ref().is_none_or(|a| &e.actor == a)
             && filter.batch.is_none_or(|id| e.batch == id)
@@ -79,7 +80,7 @@ pub fn audit_log(source: &dyn Source, filter: &AuditFilter) -> anyhow::Result<Au
         });
     }
     if filter.batch.is_none() {
-        for n in notes {
+        for n in notes.into_iter().rev() {
             let keep = filter.actor.as_ref().is_none_or(|a| &n.by == a)
                 && filter.student.as_ref().is_none_or(|s| note_is_on(&n, s))
                 && filter
@@ -99,8 +100,8 @@ pub fn audit_log(source: &dyn Source, filter: &AuditFilter) -> anyhow::Result<Au
             }
         }
     }
-    // Newest first (RFC 3339 UTC sorts as text); events before notes of
-    // the same second keep their order.
+    // Newest first (RFC 3339 UTC sorts as text); within one second,
+    // events (newest first) before notes (newest first).
     rows.sort_by(|a, b| b.at.cmp(&a.at));
     Ok(AuditLog {
         rows,
