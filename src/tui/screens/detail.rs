@@ -201,7 +201,8 @@ fn finding_lines(view: &DetailView, app: &App, t: &Theme) -> Vec<Line<'static>> 
     out
 }
 
-/// The notes on the student, oldest first (append-only: never edited).
+/// The notes on the student, oldest first (append-only: never edited);
+/// nothing when it has none.
 fn note_lines(view: &DetailView, app: &App, t: &Theme) -> Vec<Line<'static>> {
     let key = crate::domain::RecordKey::Student(view.id.clone());
     let mut out = vec![Line::styled("Notes", t.header)];
@@ -213,7 +214,8 @@ fn note_lines(view: &DetailView, app: &App, t: &Theme) -> Vec<Line<'static>> {
         }
     }
     if !any {
-        out.push(sub("no notes".into()));
+        // No section without notes: the detail keeps its length.
+        return Vec::new();
     }
     out.push(Line::raw(""));
     out
