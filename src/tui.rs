@@ -86,9 +86,11 @@ pub fn render(state: &App, frame: &mut Frame) {
         Some(Screen::Grid(view)) => screens::grid::render(view, state.today, theme, frame, body),
         Some(Screen::Uploads(list)) => screens::uploads::queue(state, list, frame, body),
         Some(Screen::Batch(view)) => screens::uploads::batch(state, view, frame, body),
-        Some(Screen::Audit(list)) => screens::audit::list(list, theme, frame, body),
+        Some(Screen::Audit(view)) => screens::audit::list(view, theme, frame, body),
         Some(Screen::Event(view)) => screens::audit::event(view, theme, frame, body),
-        Some(Screen::Findings(view)) => screens::findings::render(view, theme, frame, body),
+        Some(Screen::Findings(view)) => {
+            screens::findings::render(view, &state.notes, theme, frame, body)
+        }
         Some(Screen::Reports(view)) => screens::reports::render(view, theme, frame, body),
         None => {}
     }

@@ -6,6 +6,10 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The tmux tests run one at a time: each builds a demo database and
+/// drives a real terminal, and two at once on two cores time out.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn tmux(args: &[&str]) -> String {
     let out = Command::new("tmux").args(args).output().unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -29,6 +33,7 @@ fn wait_for(session: &str, want: &str) -> String {
 
 #[test]
 fn demo_in_tmux_filters_jumps_and_opens_uploads() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     if Command::new("tmux").arg("-V").output().is_err() {
         eprintln!("skipped: tmux is not installed");
         return;
@@ -80,6 +85,7 @@ fn demo_in_tmux_filters_jumps_and_opens_uploads() {
 /// quit (and the terminal is given back).
 #[test]
 fn demo_find_a_student_read_the_finding_walk_on_and_quit() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     if Command::new("tmux").arg("-V").output().is_err() {
         eprintln!("skipped: tmux is not installed");
         return;

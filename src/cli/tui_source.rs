@@ -9,7 +9,7 @@ use crate::domain::{
     Ack, Batch, District, DistrictCode, ExamAttempt, RecordKey, RowResult, School, SchoolCode,
     Student, StudentId,
 };
-use crate::domain::{BatchKind, Record, Write};
+use crate::domain::{BatchKind, Note, NoteTarget, Record, Write};
 use crate::domain::{Date, Term};
 use crate::policy::{Evaluation, Snapshot};
 use crate::report::semester::has_agreement_error;
@@ -222,6 +222,25 @@ impl Source for StoreSource {
     fn record(&self, key: &RecordKey) -> anyhow::Result<Option<Record>> {
         Ok(self.0.get(key)?)
     }
+    fn transfer_student(
+        &self,
+        id: &StudentId,
+        school: &SchoolCode,
+        actor: &str,
+    ) -> anyhow::Result<(u64, Vec<Write>)> {
+        // No new school from the UI: `mecred transfer --school-name` does that.
+        let t = self.0.transfer_student(id, school, None, actor, &now())?;
+        Ok((t.batch, self.0.committed_writes(t.batch)?))
+    }
+    fn add_note(&self, target: NoteTarget, text: &str, actor: &str) -> anyhow::Result<u64> {
+        Ok(self.0.add_note(target, text, actor, &now())?)
+    }
+    fn notes(&self) -> anyhow::Result<Vec<Note>> {
+        Ok(self.0.notes()?)
+    }
+    fn notes_for(&self, target: &NoteTarget) -> anyhow::Result<Vec<Note>> {
+        Ok(self.0.notes_for(target)?)
+    }
 }
 
 /// The district every write concerns, when there is exactly one.
@@ -262,6 +281,8 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod edit_tests;
+#[cfg(test)]
+mod records_tests;
 #[cfg(test)]
 mod reports_tests;
 #[cfg(test)]

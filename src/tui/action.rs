@@ -115,12 +115,33 @@ pub enum Action {
     DiscardBatch,
     /// Revert the committed batch (asks first).
     RevertBatch,
+    /// Move the student to another school or district (one change set).
+    Transfer,
+    /// Attach a note to the student or the selected finding.
+    AddNote,
+    /// Show the audit log filtered to this student.
+    History,
+    /// Show one actor's entries, the next actor's, or all.
+    CycleActor,
+    /// Filter the audit log by a student ID (prompts).
+    FilterStudent,
+    /// Filter the audit log by a change set id (prompts).
+    FilterChangeSet,
+    /// Clear the audit log's filters.
+    ClearFilters,
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 61] = [
         Action::Open,
+        Action::Transfer,
+        Action::AddNote,
+        Action::History,
+        Action::CycleActor,
+        Action::FilterStudent,
+        Action::FilterChangeSet,
+        Action::ClearFilters,
         Action::ColumnLeft,
         Action::ColumnRight,
         Action::Findings,
@@ -233,6 +254,13 @@ impl Action {
             Action::CommitBatch => "commit_batch",
             Action::DiscardBatch => "discard_batch",
             Action::RevertBatch => "revert_batch",
+            Action::Transfer => "transfer",
+            Action::AddNote => "add_note",
+            Action::History => "history",
+            Action::CycleActor => "cycle_actor",
+            Action::FilterStudent => "filter_student",
+            Action::FilterChangeSet => "filter_batch",
+            Action::ClearFilters => "clear_filters",
         }
     }
 
@@ -293,6 +321,13 @@ impl Action {
             Action::CommitBatch => "commit the batch's non-error rows (y/n)",
             Action::DiscardBatch => "discard the staged batch (y/n)",
             Action::RevertBatch => "revert the committed batch (y/n)",
+            Action::Transfer => "transfer to another school (y/n)",
+            Action::AddNote => "attach a note to this student or finding",
+            Action::History => "show this student's history in the audit log",
+            Action::CycleActor => "filter: the next actor, or all",
+            Action::FilterStudent => "filter by a student ID",
+            Action::FilterChangeSet => "filter by a change set id",
+            Action::ClearFilters => "clear the audit filters",
         }
     }
 

@@ -9,6 +9,7 @@ mod grid;
 pub mod lists;
 mod loaded;
 mod nav;
+pub mod records;
 pub mod reports;
 pub mod uploads;
 
@@ -31,6 +32,7 @@ use crate::search::{Hit, Index, Narrowing};
 pub use edit::{EditPlan, EditPreview, EditState};
 pub use findings::{AckPrompt, FindingsView};
 pub use lists::{ListItem, ListView};
+pub use records::{AuditFilter, AuditLog, AuditRow, AuditView, RecordPrompt};
 pub use reports::{ReportPrompt, ReportsView};
 pub use uploads::{BatchOp, BatchView, ImportStep, UploadPrompt, UploadsUi};
 
@@ -151,8 +153,8 @@ pub enum Screen {
     Uploads(ListView<Batch>),
     /// One batch's rows.
     Batch(BatchView),
-    /// The audit log, newest first.
-    Audit(ListView<EventSummary>),
+    /// The audit log, newest first, filtered.
+    Audit(AuditView),
     /// One event's writes.
     Event(EventView),
     /// Every finding, grouped and filtered.
@@ -170,6 +172,7 @@ impl Screen {
             Screen::Grid(_) => Context::Grid,
             Screen::Reports(_) => Context::Reports,
             Screen::Uploads(_) | Screen::Batch(_) => Context::Uploads,
+            Screen::Audit(_) => Context::Audit,
             _ => Context::List,
         }
     }
@@ -205,6 +208,10 @@ pub enum Request {
     BatchRows(u64),
     /// The audit log.
     Events,
+    /// The audit log with its change sets and notes, filtered.
+    Audit(AuditFilter),
+    /// Every note.
+    Notes,
     /// One event.
     Event(u64),
     /// A semester report (built on a worker).
@@ -323,6 +330,21 @@ pub enum Effect {
     },
     /// The paths that complete what is typed, then [`Loaded::Completions`].
     CompletePath(String),
+    /// Move a student to another school as one transfer change set (a
+    /// worker); writes go through the live update, then a message.
+    Transfer {
+        /// Who.
+        id: StudentId,
+        /// Where to.
+        school: SchoolCode,
+    },
+    /// Attach a note (a worker), then [`Loaded::NoteAdded`].
+    AddNote {
+        /// To what.
+        target: crate::domain::NoteTarget,
+        /// The text.
+        text: String,
+    },
 }
 
 /// The names read once at start (with the evaluation's snapshot).
@@ -357,6 +379,12 @@ pub enum Loaded {
     Events(Result<Vec<EventSummary>, String>),
     /// One event.
     Event(u64, Result<Option<Event>, String>),
+    /// The audit log for a filter.
+    Audit(AuditFilter, Result<AuditLog, String>),
+    /// Every note (by seq).
+    Notes(Result<Vec<crate::domain::Note>, String>),
+    /// A note stored (the line to say), or why not.
+    NoteAdded(Result<String, String>),
     /// A search step's hits for `query`.
     Hits {
         /// The query scored.
@@ -453,6 +481,10 @@ pub struct App {
     pub edit: EditState,
     /// The Uploads screens' filters, prompt and import gauge.
     pub uploads: UploadsUi,
+    /// A transfer or a note being typed.
+    pub record_prompt: Option<RecordPrompt>,
+    /// Every note (the detail, the findings and the audit log show them).
+    pub notes: Vec<crate::domain::Note>,
 }
 
 /// The finder's scoring steps over more candidates than this go to the
@@ -483,13 +515,19 @@ impl App {
             message: None,
             edit: EditState::default(),
             uploads: UploadsUi::default(),
+            record_prompt: None,
+            notes: Vec::new(),
         }
     }
 
     /// The effects that fill the first screen (districts: quick) and the
     /// overview (background).
     pub fn start(&self) -> Vec<Effect> {
-        vec![Effect::Load(Request::Districts), Effect::Evaluate]
+        vec![
+            Effect::Load(Request::Districts),
+            Effect::Evaluate,
+            Effect::Load(Request::Notes),
+        ]
     }
 
     /// The screen on top.
@@ -504,6 +542,7 @@ impl App {
             || self.prompt.is_some()
             || self.is_report_prompt()
             || self.is_upload_prompt()
+            || self.is_record_typing()
             || self.help.is_none() && self.top_list_editing()
     }
 
@@ -514,7 +553,7 @@ impl App {
             Some(Screen::Students { list, .. }) => list.is_editing(),
             Some(Screen::Grid(g)) => g.list.is_editing(),
             Some(Screen::Uploads(l)) => l.is_editing(),
-            Some(Screen::Audit(l)) => l.is_editing(),
+            Some(Screen::Audit(v)) => v.list.is_editing(),
             Some(Screen::Findings(f)) => f.list.is_editing(),
             _ => false,
         }
@@ -534,7 +573,7 @@ impl App {
             v.push(s.context());
             if matches!(
                 s.context(),
-                Context::Findings | Context::Grid | Context::Uploads
+                Context::Findings | Context::Grid | Context::Uploads | Context::Audit
             ) {
                 v.push(Context::List);
             }
@@ -548,7 +587,7 @@ impl App {
         let mut v: Vec<Context> = self.screen().map(Screen::context).into_iter().collect();
         if matches!(
             v.first(),
-            Some(Context::Findings | Context::Grid | Context::Uploads)
+            Some(Context::Findings | Context::Grid | Context::Uploads | Context::Audit)
         ) {
             v.push(Context::List);
         }
@@ -594,6 +633,9 @@ impl App {
             }
             Action::Redraw => return vec![Effect::Redraw],
             _ => {}
+        }
+        if let Some(effects) = self.records_action(action) {
+            return effects;
         }
         if self.finder.is_none()
             && self.prompt.is_none()

@@ -42,16 +42,19 @@ pub enum Context {
     Reports,
     /// The Uploads screen (before the list keys).
     Uploads,
+    /// The audit log (before the list keys).
+    Audit,
 }
 
 impl Context {
     /// Every context, in file order.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::List,
         Context::Findings,
         Context::Grid,
         Context::Uploads,
+        Context::Audit,
         Context::Reports,
         Context::Detail,
         Context::Help,
@@ -70,6 +73,7 @@ impl Context {
             Context::Input => "input",
             Context::Reports => "reports",
             Context::Uploads => "uploads",
+            Context::Audit => "audit",
         }
     }
 

@@ -6,6 +6,7 @@
 //! here ([`Host`]), not in the UI state.
 
 pub mod edit;
+pub mod records;
 mod uploads;
 
 use std::sync::Arc;
@@ -311,7 +312,11 @@ impl Workers {
                         });
                     }
                     Effect::PreviewEdit(plan) => next.extend(host.preview_edit(app, &plan)),
-                    e @ (Effect::ApplyEdit { .. } | Effect::Undo | Effect::Redo) => {
+                    e @ (Effect::ApplyEdit { .. }
+                    | Effect::Undo
+                    | Effect::Redo
+                    | Effect::Transfer { .. }
+                    | Effect::AddNote { .. }) => {
                         let (src, tx) = (Arc::clone(&self.source), self.results.clone());
                         let (actor, read_only) = (host.actor.clone(), app.read_only);
                         thread::spawn(move || {
@@ -520,7 +525,11 @@ pub fn run_effects_with(
                     }
                 }
                 Effect::PreviewEdit(plan) => next.extend(host.preview_edit(app, &plan)),
-                e @ (Effect::ApplyEdit { .. } | Effect::Undo | Effect::Redo) => {
+                e @ (Effect::ApplyEdit { .. }
+                | Effect::Undo
+                | Effect::Redo
+                | Effect::Transfer { .. }
+                | Effect::AddNote { .. }) => {
                     let actor = host.actor.clone();
                     if let Some(done) = edit::run(source, &actor, app.read_only, e) {
                         if !done.writes.is_empty() {
@@ -600,6 +609,11 @@ pub fn load(source: &dyn Source, req: Request) -> Loaded {
         Request::Batches => Loaded::Batches(text(source.batches())),
         Request::BatchRows(id) => Loaded::BatchRows(id, text(source.row_results(id))),
         Request::Events => Loaded::Events(text(source.event_summaries())),
+        Request::Audit(filter) => {
+            let r = text(records::audit_log(source, &filter));
+            Loaded::Audit(filter, r)
+        }
+        Request::Notes => Loaded::Notes(text(source.notes())),
         Request::Event(seq) => Loaded::Event(seq, text(source.event(seq))),
         Request::Report {
             today,

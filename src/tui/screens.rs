@@ -9,6 +9,7 @@ pub mod findings;
 pub mod grid;
 pub mod help;
 pub mod list;
+pub mod records;
 pub mod reports;
 pub mod uploads;
 

@@ -8,7 +8,7 @@ use crate::domain::{
     Ack, Batch, District, DistrictCode, ExamAttempt, Record, RecordKey, RowResult, School,
     SchoolCode, Student, StudentId,
 };
-use crate::domain::{BatchKind, BatchState, Date, Problem, Term, Write};
+use crate::domain::{BatchKind, BatchState, Date, Note, NoteTarget, Problem, Term, Write};
 use crate::policy::Snapshot;
 use crate::report::{Format, Report};
 pub use crate::store::{ConfirmationRecord, Event, EventAction};
@@ -293,6 +293,38 @@ pub trait Source {
         let _ = key;
         anyhow::bail!("this data source cannot read records by key")
     }
+
+    /// Moves student `id` to school `school` (another school of its
+    /// district, or of another district) as one transfer change set by
+    /// `actor`, its history following it; returns the change set's id and
+    /// the writes made. The school must be stored already.
+    fn transfer_student(
+        &self,
+        id: &StudentId,
+        school: &SchoolCode,
+        actor: &str,
+    ) -> anyhow::Result<(u64, Vec<Write>)> {
+        let _ = (id, school, actor);
+        anyhow::bail!("this data source cannot transfer students")
+    }
+
+    // Notes (issue 5): append-only, never edited or deleted.
+
+    /// Attaches `text` to `target` as `actor`; returns the note's seq.
+    fn add_note(&self, target: NoteTarget, text: &str, actor: &str) -> anyhow::Result<u64> {
+        let _ = (target, text, actor);
+        anyhow::bail!("this data source cannot store notes")
+    }
+    /// Every note, by seq.
+    fn notes(&self) -> anyhow::Result<Vec<Note>> {
+        Ok(Vec::new())
+    }
+    /// The notes on `target`, by seq.
+    fn notes_for(&self, target: &NoteTarget) -> anyhow::Result<Vec<Note>> {
+        let mut v = self.notes()?;
+        v.retain(|n| &n.target == target);
+        Ok(v)
+    }
 }
 
 /// What staging a file gave.
@@ -323,6 +355,8 @@ pub struct MemorySource {
     pub events: Vec<Event>,
     /// Acknowledgements, shared by clones (the TUI stores into them).
     pub acks: Arc<Mutex<Vec<Ack>>>,
+    /// Notes, shared by clones (the TUI stores into them).
+    pub notes: Arc<Mutex<Vec<Note>>>,
 }
 
 /// The SPEC §4 student order: last name, first name (lower-cased, by code
@@ -442,6 +476,33 @@ impl Source for MemorySource {
         v.retain(|a| a.finding != ack.finding);
         v.push(ack.clone());
         Ok(())
+    }
+
+    fn add_note(&self, target: NoteTarget, text: &str, actor: &str) -> anyhow::Result<u64> {
+        let text = text.trim();
+        if text.is_empty() {
+            anyhow::bail!("a note needs some text");
+        }
+        let Ok(mut v) = self.notes.lock() else {
+            anyhow::bail!("the notes are poisoned");
+        };
+        let seq = v.last().map_or(1, |n| n.seq + 1);
+        v.push(Note {
+            seq,
+            target,
+            text: text.to_string(),
+            by: actor.to_string(),
+            // Memory notes sort after the fixture's events, in order.
+            at: format!("2026-12-04T12:00:{:02}Z", seq.min(59)),
+        });
+        Ok(seq)
+    }
+
+    fn notes(&self) -> anyhow::Result<Vec<Note>> {
+        match self.notes.lock() {
+            Ok(v) => Ok(v.clone()),
+            Err(_) => anyhow::bail!("the notes are poisoned"),
+        }
     }
 
     fn events_for(&self, key: &RecordKey) -> anyhow::Result<Vec<Event>> {

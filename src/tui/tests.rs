@@ -5,6 +5,7 @@ mod edit;
 mod findings;
 mod grid;
 mod props;
+mod records;
 mod reports;
 mod screens;
 mod uploads;

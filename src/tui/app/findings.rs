@@ -422,7 +422,7 @@ impl App {
                 Screen::Grid(g) => Some(Request::Grid(g.scope.clone())),
                 Screen::Detail(d) => Some(Request::Student(d.id.clone())),
                 Screen::Uploads(_) => Some(Request::Batches),
-                Screen::Audit(_) => Some(Request::Events),
+                Screen::Audit(v) => Some(Request::Audit(v.filter.clone())),
                 Screen::Reports(v) => Some(v.request()),
                 _ => None,
             })

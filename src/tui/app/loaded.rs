@@ -52,6 +52,9 @@ impl App {
             Loaded::Message(text, alert) => self.say(&text, alert),
             Loaded::Confirmed(r) => return self.confirmed(r),
             Loaded::EditPreview(r) => self.edit_previewed(r),
+            Loaded::NoteAdded(r) => return self.note_added(r),
+            Loaded::Notes(Ok(v)) => self.notes = v,
+            Loaded::Notes(Err(e)) => self.say(&format!("cannot read the notes: {e}"), true),
             Loaded::Report {
                 term,
                 district,
@@ -110,12 +113,8 @@ impl App {
                     d.record = loadable(r.clone());
                     return;
                 }
-                (Screen::Audit(l), Loaded::Events(r)) => {
-                    // Newest first.
-                    l.items = loadable(r.clone().map(|mut v| {
-                        v.reverse();
-                        v
-                    }));
+                (Screen::Audit(v), Loaded::Audit(filter, r)) if &v.filter == filter => {
+                    v.fill(r.clone());
                     return;
                 }
                 (Screen::Event(e), Loaded::Event(seq, r)) if e.summary.seq == *seq => {

@@ -22,7 +22,7 @@ impl App {
             Screen::Students { list, .. } => Some(list),
             Screen::Grid(g) => Some(&mut g.list),
             Screen::Uploads(l) => Some(l),
-            Screen::Audit(l) => Some(l),
+            Screen::Audit(v) => Some(&mut v.list),
             Screen::Findings(v) => Some(&mut v.list),
             _ => None,
         }
@@ -49,7 +49,9 @@ impl App {
                 return self.go_root(Screen::Uploads(ListView::loading()), Some(Request::Batches));
             }
             Action::Audit => {
-                return self.go_root(Screen::Audit(ListView::loading()), Some(Request::Events));
+                let filter = super::AuditFilter::default();
+                let screen = Screen::Audit(super::AuditView::new(filter.clone()));
+                return self.go_root(screen, Some(Request::Audit(filter)));
             }
             Action::Jump => return self.open_finder(),
             Action::ToggleGrid => return self.toggle_grid(),
@@ -132,7 +134,7 @@ impl App {
                 ),
                 None => return Vec::new(),
             },
-            Some(Screen::Audit(l)) => match l.current() {
+            Some(Screen::Audit(v)) => match v.list.current().and_then(|r| r.event.as_ref()) {
                 Some(e) => (
                     Screen::Event(EventView {
                         summary: e.clone(),
@@ -195,6 +197,9 @@ impl App {
 
     /// A printable key for the focused input.
     pub(super) fn type_char(&mut self, c: char) -> Vec<Effect> {
+        if let Some(effects) = self.records_type(c) {
+            return effects;
+        }
         if self.edit_type(c) {
             return Vec::new();
         }

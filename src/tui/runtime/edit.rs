@@ -70,7 +70,11 @@ pub fn run(source: &dyn Source, actor: &str, read_only: bool, effect: Effect) ->
     if read_only
         && matches!(
             effect,
-            Effect::ApplyEdit { .. } | Effect::Undo | Effect::Redo
+            Effect::ApplyEdit { .. }
+                | Effect::Undo
+                | Effect::Redo
+                | Effect::Transfer { .. }
+                | Effect::AddNote { .. }
         )
     {
         return Some(Done::refused(&anyhow::anyhow!(
@@ -90,6 +94,10 @@ pub fn run(source: &dyn Source, actor: &str, read_only: bool, effect: Effect) ->
             .context("the edit was not applied"),
         Effect::Undo => undo(source, actor),
         Effect::Redo => redo(source, actor),
+        Effect::Transfer { id, school } => super::records::transfer(source, actor, &id, &school),
+        Effect::AddNote { target, text } => {
+            return Some(super::records::note(source, actor, target, &text));
+        }
         _ => return None,
     };
     Some(match r {

@@ -9,27 +9,35 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::list::{Columns, render_list};
 use crate::domain::{Date, Record};
-use crate::tui::app::{EventView, ListView, Loadable};
-use crate::tui::source::{Event, EventSummary};
+use crate::tui::app::{AuditView, EventView, Loadable};
+use crate::tui::source::Event;
 use crate::tui::theme::Theme;
 
-/// The event list.
-pub fn list(list: &ListView<EventSummary>, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// The audit log: each event with its change set (id, kind,
+/// description) and each note, newest first; the filters in the title.
+pub fn list(view: &AuditView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let cols = Columns {
-        title: " Audit log".into(),
-        header: &["Seq", "At (UTC)", "Actor", "Batch", "Action", "Writes"],
+        title: format!(" Audit log ({})", view.filter.describe()),
+        header: &["At (UTC)", "Actor", "Set", "Kind", "Action", "What"],
         widths: &[
-            Constraint::Length(6),
             Constraint::Length(16),
-            Constraint::Fill(1),
             Constraint::Length(10),
+            Constraint::Length(4),
+            Constraint::Length(11),
             Constraint::Length(6),
-            Constraint::Length(7),
+            Constraint::Fill(1),
         ],
         show: &[0, 1, 2, 3, 4, 5],
-        empty: "No changes recorded yet.",
+        empty: "Nothing recorded with these filters.",
     };
-    render_list(list, cols, Date::constant(2000, 1, 1), theme, frame, area);
+    render_list(
+        &view.list,
+        cols,
+        Date::constant(2000, 1, 1),
+        theme,
+        frame,
+        area,
+    );
 }
 
 fn flatten(v: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, String>) {

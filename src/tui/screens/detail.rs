@@ -62,6 +62,7 @@ fn lines(view: &DetailView, app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 .unwrap_or(out.len());
             let mut extra = documentation_lines(r, theme);
             extra.extend(finding_lines(view, app, theme));
+            extra.extend(note_lines(view, app, theme));
             out.splice(at..at, extra);
             out
         }
@@ -185,9 +186,36 @@ fn finding_lines(view: &DetailView, app: &App, t: &Theme) -> Vec<Line<'static>> 
                 a.reason
             )));
         }
+        for n in app
+            .notes
+            .iter()
+            .filter(|n| matches!(&n.target, crate::domain::NoteTarget::Finding(id) if id == &f.id))
+        {
+            out.push(Line::raw(format!("      {}", super::records::note_text(n))));
+        }
     }
     if !any {
         out.push(sub("no findings".into()));
+    }
+    out.push(Line::raw(""));
+    out
+}
+
+/// The notes on the student, oldest first (append-only: never edited);
+/// nothing when it has none.
+fn note_lines(view: &DetailView, app: &App, t: &Theme) -> Vec<Line<'static>> {
+    let key = crate::domain::RecordKey::Student(view.id.clone());
+    let mut out = vec![Line::styled("Notes", t.header)];
+    let mut any = false;
+    for n in &app.notes {
+        if matches!(&n.target, crate::domain::NoteTarget::Record(k) if k == &key) {
+            any = true;
+            out.push(sub(super::records::note_text(n)));
+        }
+    }
+    if !any {
+        // No section without notes: the detail keeps its length.
+        return Vec::new();
     }
     out.push(Line::raw(""));
     out

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::detail::{severity_mark, wrap};
 use super::list::window_start;
+use crate::domain::{Note, NoteTarget};
 use crate::tui::app::{FindingsView, Loadable};
 use crate::tui::theme::Theme;
 
@@ -36,7 +37,7 @@ fn title(view: &FindingsView) -> String {
 }
 
 /// Draws the Findings screen into `area`.
-pub fn render(view: &FindingsView, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(view: &FindingsView, notes: &[Note], theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(title(view));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -65,13 +66,20 @@ pub fn render(view: &FindingsView, theme: &Theme, frame: &mut Frame, area: Rect)
     let pane = if inner.height >= 12 { 4 } else { 0 };
     let [table_area, pane_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(pane)]).areas(inner);
-    table(view, theme, frame, table_area);
+    table(view, notes, theme, frame, table_area);
     if pane > 0 {
-        detail_pane(view, theme, frame, pane_area);
+        detail_pane(view, notes, theme, frame, pane_area);
     }
 }
 
-fn table(view: &FindingsView, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// The notes on finding `id`, oldest first.
+fn notes_of<'a>(notes: &'a [Note], id: &'a str) -> impl Iterator<Item = &'a Note> + 'a {
+    notes
+        .iter()
+        .filter(move |n| matches!(&n.target, NoteTarget::Finding(f) if f == id))
+}
+
+fn table(view: &FindingsView, notes: &[Note], theme: &Theme, frame: &mut Frame, area: Rect) {
     let (group_w, other) = if view.by_district {
         (4, "Rule")
     } else {
@@ -80,7 +88,7 @@ fn table(view: &FindingsView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let other_w = if view.by_district { 22 } else { 5 };
     let widths = [
         Constraint::Length(group_w),
-        Constraint::Length(8),
+        Constraint::Length(9),
         Constraint::Length(other_w),
         Constraint::Length(20),
         Constraint::Fill(1),
@@ -124,6 +132,12 @@ fn table(view: &FindingsView, theme: &Theme, frame: &mut Frame, area: Rect) {
             Cell::from(Line::from(vec![
                 Span::styled(format!("{sym} "), style),
                 Span::styled(word.to_string(), style),
+                // A finding with notes is marked ✎ (its notes: the pane).
+                Span::raw(if notes_of(notes, &l.finding.id).next().is_some() {
+                    " ✎"
+                } else {
+                    ""
+                }),
             ])),
             Cell::from(other),
             Cell::from(l.who.clone()),
@@ -139,7 +153,7 @@ fn table(view: &FindingsView, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(table, area);
 }
 
-fn detail_pane(view: &FindingsView, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn detail_pane(view: &FindingsView, notes: &[Note], theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(l) = view.list.current() else {
         return;
     };
@@ -149,6 +163,10 @@ fn detail_pane(view: &FindingsView, theme: &Theme, frame: &mut Frame, area: Rect
         Span::styled(format!("{} {} ", f.id, f.rule), theme.header),
         Span::raw(f.message.clone()),
     ])];
+    // Newest note first: the pane has three lines.
+    if let Some(n) = notes_of(notes, &f.id).last() {
+        lines.push(Line::raw(super::records::note_text(n)));
+    }
     if let Some(a) = &l.ack {
         lines.push(Line::raw(format!(
             "acknowledged by {} at {}: {}",

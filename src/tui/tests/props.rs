@@ -24,7 +24,7 @@ fn in_range(app: &App) -> bool {
         Some(Screen::Students { list, .. }) => ok(list),
         Some(Screen::Grid(g)) => ok(&g.list) && g.column < crate::tui::progress::Module::ALL.len(),
         Some(Screen::Uploads(l)) => ok(l),
-        Some(Screen::Audit(l)) => ok(l),
+        Some(Screen::Audit(v)) => ok(&v.list),
         Some(Screen::Findings(v)) => ok(&v.list),
         Some(Screen::Reports(v)) => v.scroll < v.lines.len().max(1),
         Some(

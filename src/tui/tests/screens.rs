@@ -245,7 +245,10 @@ fn audit_log_and_an_events_writes() {
     press(&mut a, &src, "4");
     let (s, _) = both_sizes(&a);
     assert!(
-        s.contains("operator") && s.contains("batch 1") && s.contains("commit"),
+        s.contains("operator")
+            && s.contains("completions")
+            && s.contains("ebr-fall.xlsx (1)")
+            && s.contains("commit"),
         "{s}"
     );
     insta::assert_snapshot!("audit", s);

@@ -105,6 +105,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(line).style(t.status), area);
         return;
     }
+    if let Some(line) = crate::tui::screens::records::prompt_line(app) {
+        frame.render_widget(Paragraph::new(line).style(t.status), area);
+        return;
+    }
     if let Some(line) = crate::tui::screens::uploads::prompt_line(app) {
         frame.render_widget(Paragraph::new(line).style(t.status), area);
         return;
