@@ -207,7 +207,13 @@ fn on_state(c: &mut Criterion) {
         step(&mut app, "esc");
         took
     };
-    for (typed, key) in [("", "l"), ("la", "n"), ("landr", "y")] {
+    for (typed, key) in [
+        ("", "l"),
+        ("l", "a"),
+        ("la", "n"),
+        ("lan", "d"),
+        ("landr", "y"),
+    ] {
         g.bench_function(format!("finder_key_{key}_after_{typed:?}_to_frame"), |b| {
             b.iter_custom(|iters| (0..iters).map(|_| type_then_time(typed, key)).sum())
         });

@@ -109,9 +109,8 @@ fn score(text: &str, query: &str) -> Option<i64> {
     matcher().fuzzy_match(text, query)
 }
 
-/// Queries up to this many characters are ranked by [`best_short`] (which
-/// keeps one earlier position per match: two characters at most).
-const SHORT: usize = 2;
+/// Queries up to this many characters are ranked by [`best_short`].
+const SHORT: usize = 3;
 
 /// The query's characters when it has 1..=[`SHORT`] of them (no
 /// allocation: this runs once per name scored).
@@ -128,21 +127,22 @@ fn short(query: &str) -> Option<([char; SHORT], usize)> {
 /// The first keys typed, ranked without the matrix scorer (they score
 /// most names, so they must be cheap: one pass, no allocation): each matched
 /// character earns more at the start of the text, then at the start of a
-/// word, then on an inner capital, one more in the typed case, and a second
-/// character right after the first earns a bonus. The best alignment (the
+/// word, then on an inner capital, one more in the typed case, and a
+/// character right after the previous one earns a bonus. The best alignment (the
 /// earliest of equals) and its character positions.
 fn best_short(text: &str, query: &[char]) -> Option<(i64, Vec<usize>)> {
     let (score, at) = align_short(text, query)?;
     Some((score, at[..query.len()].to_vec()))
 }
 
-fn align_short(text: &str, query: &[char]) -> Option<(i64, [usize; 2])> {
+fn align_short(text: &str, query: &[char]) -> Option<(i64, [usize; SHORT])> {
     const ADJACENT: i64 = 24;
-    let (q0, q1) = match query {
-        [a] => (*a, None),
-        [a, b] => (*a, Some(*b)),
-        _ => return None,
-    };
+    /// A scored prefix of the query and where its characters matched.
+    type State = Option<(i64, [usize; SHORT])>;
+    let n = query.len();
+    if n == 0 || n > SHORT {
+        return None;
+    }
     let bonus = |prev: Option<char>, t: char, q: char| -> Option<i64> {
         if !same_char(t, q) {
             return None;
@@ -155,43 +155,39 @@ fn align_short(text: &str, query: &[char]) -> Option<(i64, [usize; 2])> {
         };
         Some(16 + 8 * boundary + i64::from(t == q))
     };
-    // The best first-character match two or more places back, the one just
-    // before, and the best result so far.
-    let mut far: Option<(i64, usize)> = None;
-    let mut last: Option<(i64, usize)> = None;
-    let mut best: Option<(i64, [usize; 2])> = None;
+    let better = |a: State, b: State| match (a, b) {
+        (Some(x), Some(y)) if y.0 > x.0 => b,
+        (None, _) => b,
+        _ => a,
+    };
+    // Per query prefix k: the best match of q[..=k] ending two or more
+    // places back (`far`), and the one ending just before (`last`).
+    let mut far: [State; SHORT] = [None; SHORT];
+    let mut last: [State; SHORT] = [None; SHORT];
+    let mut best: State = None;
     let mut prev = None;
     for (j, t) in text.chars().enumerate() {
-        let here = bonus(prev, t, q0).map(|b| (b, j));
-        match q1 {
-            None => {
-                if let Some((b, _)) = here
-                    && best.is_none_or(|(s, _)| b > s)
-                {
-                    best = Some((b, [j, 0]));
-                }
-            }
-            Some(q1) => {
-                if let Some(b1) = bonus(prev, t, q1) {
-                    let adjacent = last.map(|(s, i)| (s + ADJACENT, i));
-                    let pick = match (adjacent, far) {
-                        (Some(a), Some(f)) if f.0 > a.0 => Some(f),
-                        (Some(a), _) => Some(a),
-                        (None, f) => f,
-                    };
-                    if let Some((s, i)) = pick
-                        && best.is_none_or(|(top, _)| s + b1 > top)
-                    {
-                        best = Some((s + b1, [i, j]));
-                    }
-                }
-                if let Some(l) = last
-                    && far.is_none_or(|(f, _)| l.0 > f)
-                {
-                    far = Some(l);
-                }
-                last = here;
-            }
+        let mut cur: [State; SHORT] = [None; SHORT];
+        for k in 0..n {
+            let Some(b) = bonus(prev, t, query[k]) else {
+                continue;
+            };
+            cur[k] = if k == 0 {
+                let mut at = [0; SHORT];
+                at[0] = j;
+                Some((b, at))
+            } else {
+                let adjacent = last[k - 1].map(|(s, at)| (s + ADJACENT, at));
+                better(adjacent, far[k - 1]).map(|(s, mut at)| {
+                    at[k] = j;
+                    (s + b, at)
+                })
+            };
+        }
+        best = better(best, cur[n - 1]);
+        for k in 0..n {
+            far[k] = better(far[k], last[k]);
+            last[k] = cur[k];
         }
         prev = Some(t);
     }

@@ -189,6 +189,8 @@ fn two_characters_prefer_adjacent_matches_at_word_starts() {
     assert_eq!(positions("la", "Landry, Ava"), vec![0, 1]);
     assert_eq!(positions("la", "Hebert, Lola"), vec![10, 11]);
     assert_eq!(positions("bo", "Smith, Bo"), vec![7, 8]);
+    assert_eq!(positions("lan", "Landry, Ava"), vec![0, 1, 2]);
+    assert_eq!(positions("hll", "Hebert, Lola"), vec![0, 8, 10]);
     assert!(ix.full_pass("zq").is_empty());
 }
 
@@ -200,7 +202,7 @@ proptest! {
     #[test]
     fn short_queries_match_exactly_the_subsequences(
         text in "[A-Za-z ,'0-9]{0,20}",
-        query in "[A-Za-z ,'0-9]{1,2}",
+        query in "[A-Za-z ,'0-9]{1,3}",
     ) {
         let q: Vec<char> = query.chars().collect();
         let found = super::best_short(&text, &q);
