@@ -523,6 +523,8 @@ impl RowCtx<'_, '_> {
             student: c.student.clone(),
             credential: c.credential,
             issued: c.issued,
+            // A historic import has no code; keep one mecred issued.
+            code: b.and_then(|x| x.code.clone()),
         }))
     }
 }
