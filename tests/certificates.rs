@@ -191,4 +191,34 @@ fn a_reverted_issue_is_revoked_not_unknown_and_issues_afresh() {
     assert_ne!(new, old);
     assert_eq!(verify(&env, new).0, 0);
     assert_eq!(verify(&env, &old).1["status"], "revoked");
+
+    // An edit clearing a module takes the credential away: revoked, and the
+    // confirmed report no longer matches, so nothing more is issued until
+    // the district confirms again.
+    let sid = v["issued"][0]["student_id"].as_str().unwrap();
+    let out = env.run(&[
+        "edit",
+        "--student",
+        sid,
+        "--set",
+        "company-registration=clear",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, r) = verify(&env, new);
+    assert_eq!((code, r["status"].as_str()), (1, Some("revoked")), "{r}");
+    assert_eq!(cert_incomplete(&env), [sid]);
+    let (code, v) = issue(&env, &["--district", "017"]);
+    assert_eq!(code, 0);
+    assert!(v["issued"].as_array().unwrap().is_empty());
+    assert!(
+        v["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("CONFIRM-STALE"),
+        "{v}"
+    );
 }
