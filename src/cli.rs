@@ -3,6 +3,7 @@
 //! [`exit_code`].
 
 mod args;
+mod certificates;
 mod check;
 mod confirm;
 mod context;
@@ -66,6 +67,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Report(a) => report::run(&ctx, a),
         Command::Confirm(a) => confirm::run_confirm(&ctx, a),
         Command::Unconfirm(a) => confirm::run_unconfirm(&ctx, a),
+        Command::Certificates(args::CertificatesCommand::Issue(a)) => {
+            certificates::run_issue(&ctx, a)
+        }
+        Command::Verify(a) => certificates::run_verify(&ctx, a),
         Command::Export(a) => transfer_io::export(&ctx, a),
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),

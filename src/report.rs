@@ -3,6 +3,7 @@
 //! builder ([`semester::build`]) and its Markdown, CSV, HTML and JSON
 //! writers ([`write`]).
 
+pub mod certificate;
 pub mod html;
 pub mod semester;
 pub mod template;

@@ -12,6 +12,7 @@
 mod acks;
 mod apply;
 mod batches;
+mod certificates;
 mod change_sets;
 mod codec;
 mod confirmations;
@@ -33,6 +34,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::domain::{Lookup, LookupError, Record, RecordKey};
 
+pub use certificates::CodeLookup;
 pub use confirmations::{ConfirmationCounts, ConfirmationRecord, Withdrawal};
 pub use events::{Event, EventAction};
 pub use notes::NOTE_MAX;

@@ -65,6 +65,11 @@ pub enum Command {
     Confirm(ConfirmArgs),
     /// Withdraw a district's confirmation of a term, with a reason.
     Unconfirm(UnconfirmArgs),
+    /// Issue the certificates due for a term (confirmed districts only).
+    #[command(subcommand)]
+    Certificates(CertificatesCommand),
+    /// Say whether a certificate's verification code is genuine and still valid.
+    Verify(VerifyArgs),
     /// Write a full, lossless JSON-lines dump of the database.
     Export(ExportArgs),
     /// Rebuild an empty database from an export.
@@ -337,6 +342,36 @@ pub struct UnconfirmArgs {
     /// Why the confirmation is withdrawn.
     #[arg(long)]
     pub reason: String,
+}
+
+/// `mecred certificates`.
+#[derive(Debug, Subcommand)]
+pub enum CertificatesCommand {
+    /// Issue every certificate due: a qualifying student of a district that
+    /// confirmed the term's report, per credential attained within the term,
+    /// never twice. One PDF each in DIR; all recorded as one change set.
+    Issue(IssueArgs),
+}
+
+/// `mecred certificates issue`.
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// The term (e.g. fall-2026).
+    #[arg(long, value_name = "TERM")]
+    pub term: Term,
+    /// Only this district (default: every confirmed district).
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: Option<DistrictCode>,
+    /// The directory the PDFs are written to (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// `mecred verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The code printed on the certificate (dashes and case do not matter).
+    pub code: String,
 }
 
 /// `mecred export`.

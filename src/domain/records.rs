@@ -222,6 +222,11 @@ pub struct Certificate {
     pub credential: Credential,
     /// Date issued.
     pub issued: Date,
+    /// The verification code mecred printed on the certificate it issued
+    /// (`None` for a certificate imported from before mecred). The store
+    /// holds it, so a code edited into a PDF verifies as unknown.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// Any stored record.

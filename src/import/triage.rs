@@ -523,6 +523,8 @@ impl RowCtx<'_, '_> {
             student: c.student.clone(),
             credential: c.credential,
             issued: c.issued,
+            // A historic import has no code; keep one mecred issued.
+            code: b.and_then(|x| x.code.clone()),
         }))
     }
 }
@@ -568,5 +570,66 @@ pub fn apply_completion(stored: Option<&Student>, c: &CompletionRow, term: Term)
             company_registration: c.company_registration.apply(&m.company_registration),
         },
         notes: c.notes.apply(&base.notes),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod certificate_tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::domain::{Credential, Modules, SchoolCode, StudentId, calendar::ymd};
+
+    /// Re-importing a historic certificate mecred has since issued (with a
+    /// code) neither drops the code nor counts as a change.
+    #[test]
+    fn a_certificates_import_keeps_a_stored_code() {
+        let id = StudentId::parse("0000000001").unwrap();
+        let issued = ymd(2026, 12, 4).unwrap();
+        let student = Student {
+            id: id.clone(),
+            last_name: "L".into(),
+            first_name: "F".into(),
+            school: SchoolCode::parse("017004").unwrap(),
+            cohort: 2027,
+            pathway: None,
+            complementary: vec![],
+            modules: Modules::default(),
+            notes: None,
+        };
+        let cert = Certificate {
+            student: id.clone(),
+            credential: Credential::RegionalCore,
+            issued,
+            code: Some("0123456789ABCDEF".into()),
+        };
+        let store: HashMap<RecordKey, Record> =
+            [Record::Student(student), Record::Certificate(cert.clone())]
+                .into_iter()
+                .map(|r| (r.key(), r))
+                .collect();
+        let row = |issued| StagedRow {
+            row: 2,
+            student_id: Some(id.to_string()),
+            data: Some(RowData::Certificate(CertificateRow {
+                student: id.clone(),
+                credential: Credential::RegionalCore,
+                issued,
+            })),
+            problems: vec![],
+        };
+        let term = "fall-2026".parse().unwrap();
+        let same = triage(BatchKind::Certificates, term, &[row(issued)], &store).unwrap();
+        assert!(same.writes.is_empty(), "{:?}", same.writes);
+        let later = ymd(2026, 12, 10).unwrap();
+        let moved = triage(BatchKind::Certificates, term, &[row(later)], &store).unwrap();
+        assert_eq!(
+            moved.writes[0].after,
+            Some(Record::Certificate(Certificate {
+                issued: later,
+                ..cert
+            }))
+        );
     }
 }

@@ -363,6 +363,7 @@ fn cert(n: u32, c: Credential) -> Record {
         student: sid(n),
         credential: c,
         issued: d(2026, 11, 30),
+        code: None,
     })
 }
 

@@ -117,7 +117,7 @@ fn op() -> impl Strategy<Value = Op> {
         ),
         1 => (n, credential(), prop::option::of(date())).prop_map(|(n, c, issued)| {
             let rec = issued.map(|issued| {
-                Record::Certificate(Certificate { student: sid(n), credential: c, issued })
+                Record::Certificate(Certificate { student: sid(n), credential: c, issued, code: None })
             });
             Op::Set(RecordKey::Certificate(sid(n), c), rec)
         }),

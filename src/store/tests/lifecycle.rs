@@ -141,6 +141,7 @@ fn queries_come_in_their_documented_order() {
             student: sid(n),
             credential: c,
             issued: date(2026, 5, 1),
+            code: Some("ABCDEFGHJKMNPQRS".into()),
         })
     };
     commit(
