@@ -40,8 +40,11 @@ pub use events::{Event, EventAction};
 pub use notes::NOTE_MAX;
 pub use transfer::Transferred;
 
-/// The schema version this build writes and reads.
-pub const SCHEMA: u32 = 1;
+/// The schema version this build writes and reads. 2: certificates carry
+/// their verification code (the stored encoding is positional, so a
+/// schema-1 database is refused rather than misread; its JSON export
+/// restores).
+pub const SCHEMA: u32 = 2;
 
 /// Writes per sled batch: one sled batch costs ~5 KB of memory per entry
 /// (STACK.md), so a change set is never written as one.

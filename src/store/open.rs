@@ -77,6 +77,13 @@ impl Store {
                 let found = <[u8; 4]>::try_from(v.as_ref())
                     .map(u32::from_be_bytes)
                     .map_err(|_| self.damaged("an unreadable schema version"))?;
+                if found < SCHEMA {
+                    return Err(self.damaged(format!(
+                        "it was written by an older mecred (schema {found}; this one reads \
+                         schema {SCHEMA}): export it with that mecred and `mecred restore` \
+                         the file into a new database"
+                    )));
+                }
                 if found > SCHEMA {
                     return Err(StoreError::NewerSchema {
                         path: self.inner.path.clone(),

@@ -53,7 +53,10 @@ fn export_restore_export_is_byte_identical() {
     let first = export(&filled(a.path()));
     let text = String::from_utf8(first.clone()).unwrap();
     assert!(
-        text.starts_with("{\"kind\":\"header\",\"schema\":1"),
+        text.starts_with(&format!(
+            "{{\"kind\":\"header\",\"schema\":{}",
+            crate::store::SCHEMA
+        )),
         "{text}"
     );
     for kind in ["district", "school", "student", "exam", "batch", "event"] {

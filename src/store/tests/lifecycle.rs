@@ -70,10 +70,31 @@ fn a_newer_schema_is_refused() {
     match Store::open(dir.path()) {
         Err(StoreError::NewerSchema {
             found: 7,
-            supported: 1,
+            supported: crate::store::SCHEMA,
             ..
         }) => {}
         other => panic!("expected NewerSchema, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn an_older_schema_is_refused_with_the_way_forward() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(dir.path());
+    s.tree()
+        .insert(keys::META_SCHEMA, &1u32.to_be_bytes())
+        .unwrap();
+    s.flush().unwrap();
+    drop(s);
+    match Store::open(dir.path()) {
+        Err(e @ StoreError::Damaged { .. }) => {
+            let m = e.to_string();
+            assert!(
+                m.contains("older mecred (schema 1") && m.contains("mecred restore"),
+                "{m}"
+            );
+        }
+        other => panic!("expected Damaged, got {:?}", other.err()),
     }
 }
 
