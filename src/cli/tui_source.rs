@@ -279,6 +279,33 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
     crate::tui::run(store_source(store), &opts)
 }
 
+/// The demo database in a temporary directory, for the store-backed UI
+/// tests: its directory, a context on it (`tester`, the demo's today) and
+/// the store.
+#[cfg(test)]
+fn demo_store(read_only: bool) -> (tempfile::TempDir, Context, Store) {
+    let Ok(dir) = tempfile::tempdir() else {
+        panic!("no temporary directory");
+    };
+    let ctx = Context {
+        db: Some(dir.path().join("db")),
+        today: crate::cli::demo::DEMO_TODAY,
+        today_given: true,
+        json: true,
+        read_only,
+        keymap: "default".into(),
+        actor: "tester".into(),
+    };
+    let store = match ctx.open_store() {
+        Ok(s) => s,
+        Err(e) => panic!("{e:#}"),
+    };
+    if let Err(e) = crate::cli::demo::build(&ctx, &store) {
+        panic!("{e:#}");
+    }
+    (dir, ctx, store)
+}
+
 #[cfg(test)]
 mod edit_tests;
 #[cfg(test)]
@@ -296,18 +323,7 @@ mod tests {
 
     #[test]
     fn the_ui_sees_confirmations_like_check_does() {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = Context {
-            db: Some(dir.path().join("db")),
-            today: crate::cli::demo::DEMO_TODAY,
-            today_given: true,
-            json: true,
-            read_only: false,
-            keymap: "default".into(),
-            actor: "tester".into(),
-        };
-        let store = ctx.open_store().unwrap();
-        crate::cli::demo::build(&ctx, &store).unwrap();
+        let (_dir, ctx, store) = super::demo_store(false);
         let pending = |store: &Store| {
             let source = StoreSource(store.clone(), PathBuf::from("."));
             let mut snap = source.snapshot().unwrap();

@@ -194,14 +194,15 @@ fn index(n: usize, i: usize) -> Result<u32> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::{BatchKind, Summary};
 
-    fn batch() -> Batch {
+    /// A staged batch of `kind` with nothing in it, for tests.
+    pub(in crate::store) fn batch(kind: BatchKind) -> Batch {
         Batch {
             id: 0,
-            kind: BatchKind::Completions,
+            kind,
             district: None,
             term: None,
             file: "017-fall-2026.xlsx".into(),
@@ -222,7 +223,7 @@ mod tests {
     fn a_batch_origin_is_kept_exported_and_restored() {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(&dir.path().join("a")).unwrap();
-        let id = s.stage(batch(), &[], &[]).unwrap();
+        let id = s.stage(batch(BatchKind::Completions), &[], &[]).unwrap();
         assert_eq!(s.origin(id).unwrap(), None);
         s.set_origin(id, "/srv/uploads/017-fall-2026.xlsx").unwrap();
         assert!(s.set_origin(id + 1, "/x").is_err(), "no such batch");

@@ -169,23 +169,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let id = {
             let s = Store::open(dir.path()).unwrap();
-            let batch = Batch {
-                id: 0,
-                kind: BatchKind::Edit,
-                district: None,
-                term: None,
-                file: "half".into(),
-                sha256: String::new(),
-                imported_at: "t".into(),
-                imported_by: "op".into(),
-                state: BatchState::Staged,
-                summary: Summary::default(),
-                problems: Vec::new(),
-                sheet: None,
-                header_row: None,
-                settled_at: None,
-                settled_by: None,
-            };
+            let batch = crate::store::batches::tests::batch(BatchKind::Edit);
             s.stage(batch, &[], &[]).unwrap()
         };
         let s = Store::open(dir.path()).unwrap();

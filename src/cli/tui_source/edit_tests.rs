@@ -31,10 +31,7 @@ fn ctx(dir: &tempfile::TempDir, read_only: bool) -> Context {
 }
 
 fn demo() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let c = ctx(&dir, false);
-    let store = c.open_store().unwrap();
-    crate::cli::demo::build(&c, &store).unwrap();
+    let (dir, _, store) = super::demo_store(false);
     (dir, store)
 }
 

@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use super::StoreSource;
-use crate::cli::Context;
 use crate::domain::{BatchKind, NoteTarget, Record, RecordKey, School, Student};
 use crate::store::Store;
 use crate::tui::App;
@@ -15,18 +14,7 @@ use crate::tui::runtime::{Host, run_effects_with};
 use crate::tui::theme::Theme;
 
 fn demo() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let c = Context {
-        db: Some(dir.path().join("db")),
-        today: crate::cli::demo::DEMO_TODAY,
-        today_given: true,
-        json: true,
-        read_only: false,
-        keymap: "default".into(),
-        actor: "tester".into(),
-    };
-    let store = c.open_store().unwrap();
-    crate::cli::demo::build(&c, &store).unwrap();
+    let (dir, _, store) = super::demo_store(false);
     (dir, store)
 }
 

@@ -22,18 +22,7 @@ struct Demo {
 }
 
 fn demo() -> Demo {
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = Context {
-        db: Some(dir.path().join("db")),
-        today: crate::cli::demo::DEMO_TODAY,
-        today_given: true,
-        json: true,
-        read_only: false,
-        keymap: "default".into(),
-        actor: "tester".into(),
-    };
-    let store = ctx.open_store().unwrap();
-    crate::cli::demo::build(&ctx, &store).unwrap();
+    let (dir, ctx, store) = super::demo_store(false);
     Demo { dir, ctx, store }
 }
 
