@@ -278,22 +278,44 @@ impl Index {
                 })
                 .collect()
         };
-        let mut v = if candidates.len() >= PARALLEL_FROM {
-            let (a, b) = candidates.split_at(candidates.len() / 2);
-            std::thread::scope(|s| {
-                let other = s.spawn(|| pass(b));
-                let mut v = pass(a);
-                match other.join() {
-                    Ok(hits) => v.extend(hits),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-                v
-            })
-        } else {
-            pass(candidates)
+        if candidates.len() < PARALLEL_FROM {
+            let mut v = pass(candidates);
+            sort_hits(&mut v);
+            return v;
+        }
+        // Each half scored and sorted on its own core, then merged.
+        let (a, b) = candidates.split_at(candidates.len() / 2);
+        let sorted = |part: &[Hit]| {
+            let mut v = pass(part);
+            sort_hits(&mut v);
+            v
         };
-        sort_hits(&mut v);
-        v
+        std::thread::scope(|s| {
+            let other = s.spawn(|| sorted(b));
+            let mine = sorted(a);
+            match other.join() {
+                Ok(theirs) => merge_hits(mine, theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+}
+
+/// Two lists sorted by [`sort_hits`]'s order, merged into one.
+fn merge_hits(a: Vec<Hit>, b: Vec<Hit>) -> Vec<Hit> {
+    let before = |x: &Hit, y: &Hit| (y.score, x.entry) < (x.score, y.entry);
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if before(y, x) => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(h) => out.push(h),
+            None => return out,
+        }
     }
 }
 
