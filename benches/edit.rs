@@ -3,12 +3,10 @@
 //! and removed) and the apply (one change set, re-evaluation, screens read
 //! again). Target: under 300 ms together.
 //!
-//! Measured (2 shared cores, medians): 20k students: preview 180 ms,
-//! preview + apply 614 ms; 250k: preview 166 ms, preview + apply 0.98 s
-//! (1.79 s on a busier run). At 250k the apply splits into the store's
-//! change set (~200 ms for 10,000 writes and their read-back), the
-//! policy's re-evaluation of what changed (~28 ms), its full dashboard
-//! recount (~370 ms) and the findings view (~75 ms).
+//! Measured (quiet machine, medians, 250k state): preview 148 ms, preview +
+//! apply 522 ms (0.98 s before the dashboard recount left the commit path).
+//! The apply is mostly the store's change set (~200 ms for 10,000 writes and
+//! their read-back) and the findings view rebuilt after it (~75 ms).
 #![allow(clippy::unwrap_used)]
 
 mod common;
