@@ -166,7 +166,21 @@ fn align_short(text: &str, query: &[char]) -> Option<(i64, [usize; SHORT])> {
     let mut last: [State; SHORT] = [None; SHORT];
     let mut best: State = None;
     let mut prev = None;
+    // Whether some `last` is set (else a character matching no query
+    // character changes nothing: the common case, kept cheap).
+    let mut pending = false;
     for (j, t) in text.chars().enumerate() {
+        if !query.iter().any(|&q| same_char(t, q)) {
+            if pending {
+                for k in 0..n {
+                    far[k] = better(far[k], last[k]);
+                    last[k] = None;
+                }
+                pending = false;
+            }
+            prev = Some(t);
+            continue;
+        }
         let mut cur: [State; SHORT] = [None; SHORT];
         for k in 0..n {
             let Some(b) = bonus(prev, t, query[k]) else {
@@ -189,6 +203,7 @@ fn align_short(text: &str, query: &[char]) -> Option<(i64, [usize; SHORT])> {
             far[k] = better(far[k], last[k]);
             last[k] = cur[k];
         }
+        pending = cur[..n].iter().any(Option::is_some);
         prev = Some(t);
     }
     best
