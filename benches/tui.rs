@@ -218,6 +218,46 @@ fn on_state(c: &mut Criterion) {
             b.iter_custom(|iters| (0..iters).map(|_| type_then_time(typed, key)).sum())
         });
     }
+    // Every screen on the whole state, as the runtime fills it (names,
+    // evaluation and dashboard loaded): the render of one frame at 80×24,
+    // and a key (down) to its redrawn frame.
+    let mut app = app_on((80, 24));
+    let mut host = mecred::tui::runtime::Host::new("bench");
+    let start = app.start();
+    mecred::tui::runtime::run_effects_with(&mut app, &mut host, &*src, start);
+    let press = |app: &mut App, host: &mut mecred::tui::runtime::Host, keys: &str| {
+        for k in keys.split_whitespace() {
+            let effects = app.key(Chord::parse(k).unwrap());
+            mecred::tui::runtime::run_effects_with(app, host, &*src, effects);
+        }
+    };
+    for (name, keys) in [
+        ("dashboard", "1"),
+        ("districts", "2"),
+        ("schools", "2 enter"),
+        ("students", "2 enter enter"),
+        ("grid", "2 enter enter tab"),
+        ("detail", "2 enter enter enter"),
+        ("findings", "5"),
+        ("uploads", "3"),
+        ("audit", "4"),
+        ("reports", "6"),
+    ] {
+        press(&mut app, &mut host, keys);
+        g.bench_function(format!("render_{name}_80x24"), |b| {
+            b.iter(|| {
+                t.draw(|f| mecred::tui::render(&app, f)).unwrap();
+            })
+        });
+        if matches!(name, "districts" | "findings" | "students" | "audit") {
+            g.bench_function(format!("key_down_to_frame_{name}_80x24"), |b| {
+                b.iter(|| {
+                    press(&mut app, &mut host, "down");
+                    t.draw(|f| mecred::tui::render(&app, f)).unwrap();
+                })
+            });
+        }
+    }
     g.finish();
 }
 
