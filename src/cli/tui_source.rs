@@ -12,7 +12,6 @@ use crate::domain::{
 use crate::domain::{BatchKind, Note, NoteTarget, Record, Write};
 use crate::domain::{Date, Term};
 use crate::policy::{Evaluation, Snapshot};
-use crate::report::semester::has_agreement_error;
 use crate::report::{Format, render};
 use crate::store::ConfirmationRecord;
 use crate::store::Store;
@@ -102,13 +101,13 @@ impl Source for StoreSource {
                 .find(|c| c.is_current()),
             None => None,
         };
-        Ok(ReportData {
-            hash: crate::report::hash(&report),
+        Ok(ReportData::new(
             report,
+            &snap,
+            &eval,
+            district,
             confirmation,
-            agreement_error: district.is_some_and(|d| has_agreement_error(&eval, d)),
-            districts: snap.district_codes().into_iter().collect(),
-        })
+        ))
     }
     fn export_report(
         &self,

@@ -28,6 +28,27 @@ pub struct ReportData {
     pub districts: Vec<DistrictCode>,
 }
 
+impl ReportData {
+    /// `report` (built from `snap` and `eval` for `district`) with its hash,
+    /// the district's agreement standing and the districts to narrow to.
+    pub fn new(
+        report: Report,
+        snap: &Snapshot,
+        eval: &crate::policy::Evaluation,
+        district: Option<&DistrictCode>,
+        confirmation: Option<ConfirmationRecord>,
+    ) -> ReportData {
+        ReportData {
+            hash: crate::report::hash(&report),
+            report,
+            confirmation,
+            agreement_error: district
+                .is_some_and(|d| crate::report::semester::has_agreement_error(eval, d)),
+            districts: snap.district_codes().into_iter().collect(),
+        }
+    }
+}
+
 /// An audit event without its writes: one row of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventSummary {
@@ -181,14 +202,7 @@ pub trait Source {
             last_change_set,
         };
         let report = crate::report::build(&snap, &eval, inputs);
-        Ok(ReportData {
-            hash: crate::report::hash(&report),
-            report,
-            confirmation: None,
-            agreement_error: district
-                .is_some_and(|d| crate::report::semester::has_agreement_error(&eval, d)),
-            districts: snap.district_codes().into_iter().collect(),
-        })
+        Ok(ReportData::new(report, &snap, &eval, district, None))
     }
     /// Writes the report in `format` to `path`: the bytes `mecred report
     /// --format F -o PATH` writes for the same data.
