@@ -32,8 +32,41 @@ pub fn import(ctx: &Context, store: &Store, path: &Path, kind: BatchKind, term: 
     }
 }
 
-/// Generates the state and imports it; returns the store.
+/// Generates the state and imports it; returns the store. With
+/// `MECRED_BENCH_CACHE=DIR` the imported database is kept in DIR (one per
+/// size) and copied from there on later runs: the import takes a minute.
 pub fn state(dir: &Path, students: u32) -> Store {
+    let Some(cache) = std::env::var_os("MECRED_BENCH_CACHE") else {
+        return import_state(dir, students);
+    };
+    let kept = Path::new(&cache).join(format!("state-{students}"));
+    if !kept.join("db").exists() {
+        let fresh = kept.with_extension("partial");
+        let _ = std::fs::remove_dir_all(&fresh);
+        std::fs::create_dir_all(&fresh).unwrap();
+        drop(import_state(&fresh, students));
+        std::fs::remove_dir_all(fresh.join("gen")).unwrap();
+        std::fs::rename(&fresh, &kept).unwrap();
+    }
+    let db = dir.join("db");
+    copy_dir(&kept.join("db"), &db);
+    Store::open(&db).unwrap()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn import_state(dir: &Path, students: u32) -> Store {
     let out = dir.join("gen");
     mecred::generate::generate(&mecred::generate::GenOptions {
         students,

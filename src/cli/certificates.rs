@@ -201,7 +201,7 @@ pub fn run_issue(ctx: &Context, a: IssueArgs) -> anyhow::Result<Status> {
             &ctx.actor,
             &now(),
         ) {
-            Ok(id) => batch = Some(id),
+            Ok((id, _)) => batch = Some(id),
             Err(e) => {
                 remove_all(&files);
                 return Err(e.into());

@@ -358,14 +358,15 @@ pub fn run(ctx: &Context, a: EditArgs) -> anyhow::Result<Status> {
     let batch = if writes.is_empty() {
         None
     } else {
-        Some(store.apply_change_set(
+        let (id, _) = store.apply_change_set(
             BatchKind::Edit,
             &description,
             district,
             writes,
             &ctx.actor,
             &now(),
-        )?)
+        )?;
+        Some(id)
     };
     tracing::info!(batch = ?batch, changed, "edit applied");
     if ctx.json {

@@ -181,9 +181,9 @@ impl Source for StoreSource {
     }
     fn commit_batch(&self, id: u64, today: Date, actor: &str) -> anyhow::Result<Vec<Write>> {
         let t = super::uploads::retriage(&self.0, id, today)?;
-        self.0
-            .commit(id, t.summary, &t.results, t.writes, actor, &now())?;
-        Ok(self.0.committed_writes(id)?)
+        Ok(self
+            .0
+            .commit(id, t.summary, &t.results, t.writes, actor, &now())?)
     }
     fn discard_batch(&self, id: u64, actor: &str) -> anyhow::Result<()> {
         Ok(self.0.discard(id, actor, &now())?)
@@ -210,10 +210,9 @@ impl Source for StoreSource {
         actor: &str,
     ) -> anyhow::Result<(u64, Vec<Write>)> {
         let district = one_district(&writes);
-        let id = self
+        Ok(self
             .0
-            .apply_change_set(kind, description, district, writes, actor, &now())?;
-        Ok((id, self.0.committed_writes(id)?))
+            .apply_change_set(kind, description, district, writes, actor, &now())?)
     }
     fn committed_writes(&self, id: u64) -> anyhow::Result<Vec<Write>> {
         Ok(self.0.committed_writes(id)?)
@@ -229,7 +228,7 @@ impl Source for StoreSource {
     ) -> anyhow::Result<(u64, Vec<Write>)> {
         // No new school from the UI: `mecred transfer --school-name` does that.
         let t = self.0.transfer_student(id, school, None, actor, &now())?;
-        Ok((t.batch, self.0.committed_writes(t.batch)?))
+        Ok((t.batch, t.writes))
     }
     fn add_note(&self, target: NoteTarget, text: &str, actor: &str) -> anyhow::Result<u64> {
         Ok(self.0.add_note(target, text, actor, &now())?)

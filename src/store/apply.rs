@@ -28,7 +28,8 @@ impl Store {
     /// any moment), records the audit events, sets the batch `committed` with
     /// the given summary and row results, flushes, then returns. Refused
     /// unless the batch is `staged`. Each write's `before` is taken from what
-    /// is stored now; writes that change nothing are left out.
+    /// is stored now; writes that change nothing are left out. Returns the
+    /// writes made, as [`Store::committed_writes`] would read them back.
     pub fn commit(
         &self,
         id: u64,
@@ -37,7 +38,7 @@ impl Store {
         writes: Vec<Write>,
         actor: &str,
         at: &str,
-    ) -> Result<()> {
+    ) -> Result<Vec<Write>> {
         self.commit_with(id, Some((summary, results)), writes, actor, at)
     }
 
@@ -50,7 +51,7 @@ impl Store {
         writes: Vec<Write>,
         actor: &str,
         at: &str,
-    ) -> Result<()> {
+    ) -> Result<Vec<Write>> {
         self.commit_with(id, None, writes, actor, at)
     }
 
@@ -61,7 +62,7 @@ impl Store {
         writes: Vec<Write>,
         actor: &str,
         at: &str,
-    ) -> Result<()> {
+    ) -> Result<Vec<Write>> {
         let _w = self.writer();
         let mut rec = self.settled(id)?;
         if rec.batch.state != BatchState::Staged {
@@ -86,7 +87,10 @@ impl Store {
         let generation = triage.map(|_| old + 1);
         self.begin(&mut rec, first_seq, generation)?;
         let results = triage.map(|(_, r)| r);
-        let end = match self.commit_chunks(id, first_seq, generation, results, writes, actor, at) {
+        let mut made = Vec::with_capacity(writes.len());
+        let end = match self.commit_chunks(
+            id, first_seq, generation, results, writes, &mut made, actor, at,
+        ) {
             Ok(end) => end,
             Err(e) => return Err(self.abandon(rec, e)),
         };
@@ -105,7 +109,7 @@ impl Store {
             // Superseded results are never read again; a crash here leaves only garbage.
             self.clear_prefix(&keys::results(id, old))?;
         }
-        Ok(())
+        Ok(made)
     }
 
     /// `committed` → `reverted`: restores exactly the before-images, as
@@ -227,16 +231,18 @@ impl Store {
         generation: Option<u32>,
         results: Option<&[RowResult]>,
         writes: Vec<Write>,
+        made: &mut Vec<Write>,
         actor: &str,
         at: &str,
     ) -> Result<u64> {
         if let (Some(g), Some(results)) = (generation, results) {
             self.write_results(id, g, results)?;
         }
-        let seq = self.apply_chunks(writes, first_seq, id, actor, at)?;
+        let seq = self.apply_chunks(writes, made, first_seq, id, actor, at)?;
         // A commit that changes nothing still shows in the audit log.
         self.finish(
             Chunk::default(),
+            &mut Vec::new(),
             seq,
             id,
             EventAction::Commit,
@@ -254,6 +260,7 @@ impl Store {
     fn apply_chunks(
         &self,
         writes: Vec<Write>,
+        made: &mut Vec<Write>,
         first_seq: u64,
         id: u64,
         actor: &str,
@@ -279,6 +286,7 @@ impl Store {
                 }
                 seq = self.finish(
                     prepare(part)?,
+                    made,
                     seq,
                     id,
                     EventAction::Commit,
@@ -306,7 +314,7 @@ impl Store {
                 }
             });
             for chunk in rx {
-                seq = self.finish(chunk?, seq, id, EventAction::Commit, actor, at, false)?;
+                seq = self.finish(chunk?, made, seq, id, EventAction::Commit, actor, at, false)?;
             }
             Ok(seq)
         })
@@ -327,10 +335,20 @@ impl Store {
             for w in self.commit_event(id, commit_seq)?.writes.into_iter().rev() {
                 self.put(&mut chunk, w.key, w.before)?;
             }
-            seq = self.finish(chunk, seq, id, EventAction::Revert, actor, at, false)?;
+            seq = self.finish(
+                chunk,
+                &mut Vec::new(),
+                seq,
+                id,
+                EventAction::Revert,
+                actor,
+                at,
+                false,
+            )?;
         }
         self.finish(
             Chunk::default(),
+            &mut Vec::new(),
             seq,
             id,
             EventAction::Revert,
@@ -414,12 +432,14 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a chunk and its event as one sled batch; returns the next seq.
-    /// An empty chunk is written (as an empty event) only when `always`.
+    /// Writes a chunk and its event as one sled batch, then moves the
+    /// event's writes to `made`; returns the next seq. An empty chunk is
+    /// written (as an empty event) only when `always`.
     #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
         mut chunk: Chunk,
+        made: &mut Vec<Write>,
         seq: u64,
         batch: u64,
         action: EventAction,
@@ -442,6 +462,7 @@ impl Store {
             .sled
             .insert(keys::numbered(keys::EVENT, seq), encode_event(&event)?);
         self.tree().apply_batch(chunk.sled).db(self)?;
+        made.extend(event.writes);
         Ok(seq + 1)
     }
 }

@@ -12,7 +12,9 @@ impl Store {
     /// batch staged and committed at once, all or nothing, durable when it
     /// returns. Each write's `before` is taken from what is stored now. A
     /// crash between the two steps leaves a staged change set with nothing
-    /// applied, which the next open discards. Returns its id.
+    /// applied, which the next open discards. Returns its id and the writes
+    /// it made (each with its before), as [`Store::committed_writes`]
+    /// would read them back.
     pub fn apply_change_set(
         &self,
         kind: BatchKind,
@@ -21,7 +23,7 @@ impl Store {
         writes: Vec<Write>,
         actor: &str,
         at: &str,
-    ) -> Result<u64> {
+    ) -> Result<(u64, Vec<Write>)> {
         if !matches!(kind, BatchKind::Edit | BatchKind::Transfer) {
             return Err(StoreError::Refused(format!(
                 "a {} batch comes from a file, not from an edit",
@@ -51,13 +53,15 @@ impl Store {
             settled_by: None,
         };
         let id = self.stage(batch, &[], &[])?;
-        if let Err(e) = self.commit_as_staged(id, writes, actor, at) {
-            if let Err(d) = self.discard(id, actor, at) {
-                tracing::error!(batch = id, error = %d, "could not discard a failed change set");
+        match self.commit_as_staged(id, writes, actor, at) {
+            Ok(made) => Ok((id, made)),
+            Err(e) => {
+                if let Err(d) = self.discard(id, actor, at) {
+                    tracing::error!(batch = id, error = %d, "could not discard a failed change set");
+                }
+                Err(e)
             }
-            return Err(e);
         }
-        Ok(id)
     }
 
     /// The writes a committed (or since reverted) batch made, each with its
@@ -123,7 +127,7 @@ mod tests {
             before: None,
             after: Some(r),
         };
-        let a = s
+        let (a, _) = s
             .apply_change_set(
                 BatchKind::Edit,
                 "name it",
@@ -133,7 +137,7 @@ mod tests {
                 "t1",
             )
             .unwrap();
-        let b = s
+        let (b, returned) = s
             .apply_change_set(
                 BatchKind::Edit,
                 "rename",
@@ -145,6 +149,7 @@ mod tests {
             .unwrap();
         assert_eq!(s.get(&key).unwrap(), Some(school("B")));
         let made = s.committed_writes(b).unwrap();
+        assert_eq!(returned, made);
         assert_eq!(made.len(), 1);
         assert_eq!(made[0].before, Some(school("A")));
         let batch = s.batch(b).unwrap().unwrap();

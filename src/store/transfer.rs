@@ -22,6 +22,8 @@ pub struct Transferred {
     pub after: Student,
     /// Whether the school was created by this transfer.
     pub created_school: bool,
+    /// The writes the change set made (each with its before).
+    pub writes: Vec<Write>,
 }
 
 impl Store {
@@ -90,7 +92,7 @@ impl Store {
             "transfer student {student} from school {} to school {school}",
             before.school
         );
-        let batch = self.apply_change_set(
+        let (batch, writes) = self.apply_change_set(
             BatchKind::Transfer,
             &description,
             Some(school.district()),
@@ -103,6 +105,7 @@ impl Store {
             before,
             after,
             created_school,
+            writes,
         })
     }
 }

@@ -197,7 +197,7 @@ impl Host {
 /// Checks and stores one acknowledgement (warn findings only, a reason,
 /// never under `--read-only`).
 fn ack(
-    p: &Policy,
+    p: &mut Policy,
     source: &dyn Source,
     actor: &str,
     finding: &str,

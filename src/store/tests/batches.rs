@@ -59,11 +59,15 @@ fn batch_state_machine_and_refusals() {
     );
     assert_eq!(s.row_results(a).unwrap(), vec![result(Outcome::Changed)]);
     assert_eq!(s.staged_rows(a).unwrap(), vec![row]);
-    assert!(refused(s.commit(a, summary, &[], vec![], "op", "t")));
+    assert!(refused(
+        s.commit(a, summary, &[], vec![], "op", "t").map(drop)
+    ));
     assert!(refused(s.discard(a, "op", "t")));
     s.discard(b, "op", "t2").unwrap();
     assert_eq!(s.batch(b).unwrap().unwrap().state, BatchState::Discarded);
-    assert!(refused(s.commit(b, summary, &[], vec![], "op", "t")));
+    assert!(refused(
+        s.commit(b, summary, &[], vec![], "op", "t").map(drop)
+    ));
     assert!(refused(s.revert(b, "op", "t")));
     s.revert(a, "op", "t3").unwrap();
     assert_eq!(s.batch(a).unwrap().unwrap().state, BatchState::Reverted);
@@ -321,9 +325,13 @@ fn a_commit_failing_half_way_is_undone_at_once() {
     assert!(s.get(&student(0, "017004").key()).unwrap().is_none());
     assert!(s.events().unwrap().is_empty());
     s.tree().remove(k).unwrap();
-    s.commit(id, Summary::default(), &[], writes, "op", "t")
+    let made = s
+        .commit(id, Summary::default(), &[], writes, "op", "t")
         .unwrap();
     assert_eq!(s.students().unwrap().len(), 2000);
+    // Two chunks, both handed back in the order applied, as stored.
+    assert_eq!(made.len(), 2000);
+    assert_eq!(made, s.committed_writes(id).unwrap());
     assert_eq!(s.events().unwrap().first().unwrap().seq, 1);
 }
 

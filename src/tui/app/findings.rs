@@ -27,7 +27,7 @@ pub struct AckPrompt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindingsView {
     /// The findings shown, in group order.
-    pub list: ListView<Listed>,
+    pub list: ListView<Arc<Listed>>,
     /// Grouped by district (else by rule).
     pub by_district: bool,
     /// Only this severity.
@@ -89,7 +89,7 @@ impl FindingsView {
         };
         let keep = self.list.current().map(|l| l.finding.id.clone());
         let query = ListView::query(&self.list).map(str::to_string);
-        let mut items: Vec<Listed> = all
+        let mut items: Vec<Arc<Listed>> = all
             .items
             .iter()
             .filter(|l| self.severity.is_none_or(|s| l.finding.severity == s))
@@ -175,7 +175,7 @@ impl App {
         let Some(Screen::Findings(v)) = self.stack.last_mut() else {
             return;
         };
-        let items: &[Listed] = match &all {
+        let items: &[Arc<Listed>] = match &all {
             Loadable::Ready(f) => &f.items,
             _ => &[],
         };
@@ -326,7 +326,7 @@ impl App {
             return None;
         };
         match self.screen()? {
-            Screen::Findings(v) => v.list.current(),
+            Screen::Findings(v) => v.list.current().map(|l| &**l),
             Screen::Detail(d) => {
                 let cursor = self.cursor.as_deref().and_then(|c| all.get(c));
                 cursor

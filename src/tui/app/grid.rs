@@ -72,7 +72,7 @@ impl GridView {
                 .as_ref()
                 .filter(|s| marked.contains_key(*s))
             {
-                notes.entry(id.clone()).or_default().push(l.clone());
+                notes.entry(id.clone()).or_default().push((**l).clone());
             }
         }
         self.findings = cells;

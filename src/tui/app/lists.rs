@@ -20,6 +20,19 @@ pub trait ListItem {
     fn compare(a: &Self, b: &Self, sort: usize) -> Ordering;
 }
 
+/// A shared row lists as the row does (the findings list shares its rows
+/// with the policy's view instead of copying them).
+impl<T: ListItem> ListItem for std::sync::Arc<T> {
+    const SORTS: &'static [&'static str] = T::SORTS;
+    const SEARCHABLE: &'static [usize] = T::SEARCHABLE;
+    fn cells(&self, today: Date) -> Vec<String> {
+        (**self).cells(today)
+    }
+    fn compare(a: &Self, b: &Self, sort: usize) -> Ordering {
+        T::compare(a, b, sort)
+    }
+}
+
 /// The text the filter matches for `item`: its searchable cells joined.
 pub fn search_text<T: ListItem>(item: &T, today: Date) -> String {
     let cells = item.cells(today);
