@@ -157,6 +157,13 @@ impl FeeCounts {
     }
 }
 
+impl FeeCounts {
+    /// Whether no student qualified (nothing is billed, not even the base fee).
+    pub fn is_empty(&self) -> bool {
+        self.regional_core == 0 && self.basic_statewide == 0 && self.advanced_statewide == 0
+    }
+}
+
 /// The credentials in bill order.
 pub const FEE_CREDENTIALS: [Credential; 3] = [
     Credential::RegionalCore,
@@ -165,8 +172,12 @@ pub const FEE_CREDENTIALS: [Credential; 3] = [
 ];
 
 /// The fee due for `counts` under `rates`: each credential's count × its
-/// rate, plus the base fee.
+/// rate, plus the base fee — nothing at all for a district with no
+/// qualifying student (it has nothing to bill for).
 pub fn fee_due(rates: &FeeRates, counts: &FeeCounts) -> Cents {
+    if counts.is_empty() {
+        return Cents(0);
+    }
     FEE_CREDENTIALS.iter().fold(rates.base, |sum, c| {
         sum.plus(rates.of(*c).times(counts.of(*c)))
     })
@@ -351,7 +362,12 @@ mod tests {
             advanced_statewide: 1,
         };
         assert_eq!(fee_due(&rates, &counts), Cents(5000 + 3000 + 3000 + 2000));
-        assert_eq!(fee_due(&rates, &FeeCounts::default()), Cents(5000));
+        assert_eq!(fee_due(&rates, &FeeCounts::default()), Cents(0));
+        let one = FeeCounts {
+            advanced_statewide: 1,
+            ..FeeCounts::default()
+        };
+        assert_eq!(fee_due(&rates, &one), Cents(7000));
         let huge = FeeCounts {
             regional_core: u64::MAX,
             ..FeeCounts::default()

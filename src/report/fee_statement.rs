@@ -32,7 +32,8 @@ pub struct Item {
     pub amount: Cents,
 }
 
-/// The billed lines: one per credential, then the base fee when there is one.
+/// The billed lines: one per credential, then the base fee when there is
+/// one and a student qualified.
 pub fn items(s: &FeeStatement) -> Vec<Item> {
     let mut out: Vec<Item> = FEE_CREDENTIALS
         .iter()
@@ -43,7 +44,7 @@ pub fn items(s: &FeeStatement) -> Vec<Item> {
             amount: s.rates.of(*c).times(s.counts.of(*c)),
         })
         .collect();
-    if s.rates.base > Cents(0) {
+    if s.rates.base > Cents(0) && !s.counts.is_empty() {
         out.push(Item {
             item: "District base fee",
             count: 1,
@@ -271,6 +272,15 @@ mod tests {
         assert!(!l.iter().any(|(_, t)| t.contains("base fee")));
         assert!(l.iter().any(|(_, t)| t == "District: 017"));
         assert!(l.iter().any(|(_, t)| t == "Total due: $166.50"));
+    }
+
+    #[test]
+    fn no_qualifying_student_bills_nothing() {
+        let mut s = sample();
+        s.counts = FeeCounts::default();
+        let l = lines(&s);
+        assert!(!l.iter().any(|(_, t)| t.contains("base fee")));
+        assert!(l.iter().any(|(_, t)| t == "Total due: $0.00"));
     }
 
     #[test]
