@@ -282,6 +282,28 @@ impl FeeStatement {
     }
 }
 
+/// What the districts still owe: statements issued or invoiced, not paid.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outstanding {
+    /// How many statements.
+    pub statements: usize,
+    /// Their total.
+    pub total: Cents,
+}
+
+impl Outstanding {
+    /// Counts the statements not yet paid.
+    pub fn of(statements: &[FeeStatement]) -> Outstanding {
+        statements
+            .iter()
+            .filter(|s| s.is_outstanding())
+            .fold(Outstanding::default(), |o, s| Outstanding {
+                statements: o.statements + 1,
+                total: o.total.plus(s.total()),
+            })
+    }
+}
+
 /// The stable number of a district's statement for a spring term:
 /// `FEE-2027S-017`. `None` for a fall term (fees are billed each spring).
 pub fn statement_number(term: Term, district: &DistrictCode) -> Option<String> {
@@ -429,5 +451,11 @@ mod tests {
         });
         assert_eq!(s.state(), FeeState::Paid);
         assert!(!s.is_outstanding());
+        let mut open = s.clone();
+        open.payment = None;
+        open.counts.regional_core = 2;
+        open.rates.regional_core = Cents(1000);
+        let o = Outstanding::of(&[s, open.clone(), open]);
+        assert_eq!((o.statements, o.total), (2, Cents(4000)));
     }
 }
