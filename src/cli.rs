@@ -9,6 +9,7 @@ mod confirm;
 mod context;
 mod demo;
 mod edit;
+mod fees;
 mod import;
 mod notes;
 mod output;
@@ -71,6 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             certificates::run_issue(&ctx, a)
         }
         Command::Verify(a) => certificates::run_verify(&ctx, a),
+        Command::Fees(a) => fees::run(&ctx, a),
         Command::Export(a) => transfer_io::export(&ctx, a),
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),

@@ -3,6 +3,7 @@
 //! "today" is always passed in.
 
 pub mod calendar;
+pub mod fee;
 pub mod finding;
 pub mod ids;
 pub mod note;
@@ -11,6 +12,9 @@ pub mod records;
 pub mod upload;
 
 pub use calendar::{Date, SchoolYear, Season, Term};
+pub use fee::{
+    Cents, FeeCounts, FeeInvoice, FeePayment, FeeRates, FeeSchedule, FeeState, FeeStatement,
+};
 pub use finding::{Ack, Finding, FindingModule, FindingSeverity, Item, RuleId, finding_id};
 pub use ids::{DistrictCode, SchoolCode, StudentId};
 pub use note::{Note, NoteTarget};

@@ -4,6 +4,8 @@
 //! writers ([`write`]).
 
 pub mod certificate;
+pub mod fee_statement;
+pub mod fees;
 pub mod html;
 pub mod semester;
 pub mod template;

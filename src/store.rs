@@ -18,6 +18,7 @@ mod codec;
 mod confirmations;
 mod dump;
 mod events;
+mod fees;
 mod keys;
 mod notes;
 mod open;
@@ -37,6 +38,7 @@ use crate::domain::{Lookup, LookupError, Record, RecordKey};
 pub use certificates::CodeLookup;
 pub use confirmations::{ConfirmationCounts, ConfirmationRecord, Withdrawal};
 pub use events::{Event, EventAction};
+pub use fees::StatementOutcome;
 pub use notes::NOTE_MAX;
 pub use transfer::Transferred;
 

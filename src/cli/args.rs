@@ -7,7 +7,8 @@ use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand};
 use super::Status;
 use super::edit::{SetArg, parse_set};
 use crate::domain::{
-    BatchKind, Date, DistrictCode, FindingSeverity, RuleId, SchoolCode, StudentId, Term,
+    BatchKind, Cents, Date, DistrictCode, FindingSeverity, RuleId, SchoolCode, SchoolYear,
+    StudentId, Term,
 };
 use crate::report::Format;
 
@@ -70,6 +71,9 @@ pub enum Command {
     Certificates(CertificatesCommand),
     /// Say whether a certificate's verification code is genuine and still valid.
     Verify(VerifyArgs),
+    /// Fee schedules, fee statements for BRAC, their invoices and payments.
+    #[command(subcommand)]
+    Fees(FeesCommand),
     /// Write a full, lossless JSON-lines dump of the database.
     Export(ExportArgs),
     /// Rebuild an empty database from an export.
@@ -429,4 +433,97 @@ pub fn completions(a: CompletionsArgs) -> anyhow::Result<Status> {
 pub fn man() -> anyhow::Result<Status> {
     clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
     Ok(Status::Ok)
+}
+
+/// `mecred fees …`.
+#[derive(Debug, Subcommand)]
+pub enum FeesCommand {
+    /// Set a school year's fee schedule (replaces the year's rates from now
+    /// on; earlier schedules are kept). Amounts like 12.50, 12 or $12.50.
+    Set(FeesSetArgs),
+    /// Show the fee schedules (every year, or one).
+    Show(FeesShowArgs),
+    /// Write a fee statement (PDF and CSV) per confirmed district of a
+    /// spring term into DIR, with a stable number for BRAC.
+    Statement(FeesStatementArgs),
+    /// List the fee statements and where each stands.
+    List(FeesListArgs),
+    /// Record BRAC's invoice number of a statement.
+    Invoiced(FeesInvoicedArgs),
+    /// Record the payment of a statement.
+    Paid(FeesPaidArgs),
+}
+
+fn parse_cents(s: &str) -> Result<Cents, String> {
+    Cents::parse(s)
+}
+
+/// `mecred fees set`.
+#[derive(Debug, Args)]
+pub struct FeesSetArgs {
+    /// The school year (e.g. 2026-27).
+    #[arg(long, value_name = "YYYY-YY")]
+    pub year: SchoolYear,
+    /// Per qualifying student with Regional Core.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_cents)]
+    pub core: Cents,
+    /// Per qualifying student with Basic Statewide.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_cents)]
+    pub basic: Cents,
+    /// Per qualifying student with Advanced Statewide.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_cents)]
+    pub advanced: Cents,
+    /// Per district billed (default: none).
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_cents, default_value = "0")]
+    pub base: Cents,
+}
+
+/// `mecred fees show`.
+#[derive(Debug, Args)]
+pub struct FeesShowArgs {
+    /// Only this school year (its current schedule and earlier ones).
+    #[arg(long, value_name = "YYYY-YY")]
+    pub year: Option<SchoolYear>,
+}
+
+/// `mecred fees statement`.
+#[derive(Debug, Args)]
+pub struct FeesStatementArgs {
+    /// The spring term (e.g. spring-2027).
+    #[arg(long, value_name = "TERM")]
+    pub term: Term,
+    /// Only this district (default: every district that confirmed).
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: Option<DistrictCode>,
+    /// The directory the statements are written to (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// `mecred fees list`.
+#[derive(Debug, Args)]
+pub struct FeesListArgs {
+    /// Only statements still to be paid.
+    #[arg(long)]
+    pub outstanding: bool,
+}
+
+/// `mecred fees invoiced`.
+#[derive(Debug, Args)]
+pub struct FeesInvoicedArgs {
+    /// The statement number (e.g. FEE-2027S-017).
+    pub number: String,
+    /// BRAC's invoice number.
+    #[arg(long, value_name = "BRAC-REF")]
+    pub invoice: String,
+}
+
+/// `mecred fees paid`.
+#[derive(Debug, Args)]
+pub struct FeesPaidArgs {
+    /// The statement number (e.g. FEE-2027S-017).
+    pub number: String,
+    /// The day the district paid (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Date,
 }

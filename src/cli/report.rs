@@ -11,6 +11,7 @@ use super::check::evaluate;
 use super::{Context, Refused, Status};
 use crate::domain::{BatchState, DistrictCode, SchoolCode, Term};
 use crate::policy::{Evaluation, Snapshot};
+use crate::report::fees::with_fees;
 use crate::report::{Inputs, Report, build, render};
 use crate::store::Store;
 
@@ -34,7 +35,8 @@ pub(super) fn last_change_set(store: &Store) -> anyhow::Result<Option<u64>> {
 }
 
 /// The report of a term for a district (or every district) as the store
-/// stands, with the evaluation it was built from.
+/// stands, with the evaluation it was built from, and its fee section
+/// when the term's school year has a fee schedule (outside the hash).
 pub(super) fn report_of(
     store: &Store,
     snap: &Snapshot,
@@ -49,7 +51,8 @@ pub(super) fn report_of(
         schools: &schools,
         last_change_set: last_change_set(store)?,
     };
-    Ok(build(snap, eval, inputs))
+    let schedule = store.fee_schedule(term.school_year())?;
+    Ok(with_fees(build(snap, eval, inputs), schedule.as_ref()))
 }
 
 /// Whether the store knows a district at all (record, agreement or student).

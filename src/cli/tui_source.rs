@@ -78,6 +78,9 @@ impl Source for StoreSource {
     fn evaluate(&self, snapshot: &mut Snapshot, today: Date) -> anyhow::Result<Evaluation> {
         super::check::evaluate_loaded(&self.0, snapshot, today)
     }
+    fn fee_statements(&self) -> anyhow::Result<Vec<crate::domain::FeeStatement>> {
+        Ok(self.0.fee_statements()?)
+    }
     fn acks(&self) -> anyhow::Result<Vec<Ack>> {
         Ok(self.0.acks()?)
     }

@@ -401,6 +401,7 @@ mod tests {
                 })
                 .collect(),
             statewide: None,
+            fees: None,
         }
     }
 

@@ -62,6 +62,9 @@ pub fn html(r: &Report) -> String {
     for d in &r.districts {
         district(&mut o, d);
     }
+    if let Some(f) = &r.fees {
+        super::fees::html(&mut o, r, f);
+    }
     o.push_str("</body>\n</html>\n");
     o
 }

@@ -55,6 +55,11 @@ pub struct Report {
     pub districts: Vec<DistrictReport>,
     /// Totals over every district listed (statewide reports only).
     pub statewide: Option<Totals>,
+    /// The fee due per district (a spring term whose school year has a fee
+    /// schedule; see [`super::fees`]). Left out of the hash: setting a
+    /// schedule does not change what a district confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fees: Option<super::fees::Fees>,
 }
 
 /// Where the report came from; not part of its content (the hash skips it).
@@ -362,6 +367,7 @@ fn build_with(snap: &Snapshot, eval: &Evaluation, inp: Inputs, detail: bool) -> 
         district: inp.district.cloned(),
         districts,
         statewide,
+        fees: None,
     }
 }
 
@@ -519,12 +525,14 @@ pub fn has_agreement_error(eval: &Evaluation, code: &DistrictCode) -> bool {
         .any(|f| is_agreement(f.rule) && f.severity == FindingSeverity::Error)
 }
 
-/// The JSON the hash covers: the report without `today` and `generated`.
+/// The JSON the hash covers: the report without `today`, `generated` and
+/// `fees` (the fee is priced from the counts, which the hash does cover).
 pub fn content(report: &Report) -> serde_json::Value {
     let mut v = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
     if let Some(o) = v.as_object_mut() {
         o.remove("today");
         o.remove("generated");
+        o.remove("fees");
     }
     v
 }

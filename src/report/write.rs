@@ -142,6 +142,9 @@ pub fn markdown(r: &Report) -> String {
     for d in &r.districts {
         district(&mut o, d);
     }
+    if let Some(f) = &r.fees {
+        super::fees::markdown(&mut o, r, f);
+    }
     o
 }
 

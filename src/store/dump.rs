@@ -1,7 +1,8 @@
 //! `export` / `restore` (SPEC §5): a lossless JSON-lines dump. The first line
 //! is the header; then records by kind and key, batches by id (with their
 //! staged rows and row results), events by seq, notes by seq,
-//! acknowledgements by finding id, confirmations by district, term and seq. Only stored content goes in
+//! acknowledgements by finding id, confirmations by district, term and seq,
+//! fee schedules by year and seq, fee statements by term and district. Only stored content goes in
 //! (no export timestamp), so export → restore → export is byte-identical;
 //! the next batch id and event seq follow from the last batch and event.
 
@@ -16,8 +17,8 @@ use super::confirmations::ConfirmationRecord;
 use super::{CHUNK, Event, EventAction, Result, SCHEMA, SledResult, Store, StoreError, keys};
 use crate::domain::{
     Ack, Agreement, Batch, BatchState, Certificate, District, DistrictCode, DistrictKind,
-    ExamAttempt, Note, Record, RecordKey, RowResult, School, StagedRow, StatewideAttempt, Student,
-    Write,
+    ExamAttempt, FeeSchedule, FeeStatement, Note, Record, RecordKey, RowResult, School, StagedRow,
+    StatewideAttempt, Student, Write,
 };
 
 /// One line of the dump.
@@ -37,6 +38,8 @@ enum Line {
     Note(Note),
     Ack(Ack),
     Confirmation(ConfirmationRecord),
+    FeeSchedule(FeeSchedule),
+    FeeStatement(Box<FeeStatement>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -195,6 +198,12 @@ impl Store {
         for c in self.confirmations()? {
             emit(out, &Line::Confirmation(c))?;
         }
+        for f in self.fee_schedules()? {
+            emit(out, &Line::FeeSchedule(f))?;
+        }
+        for f in self.fee_statements()? {
+            emit(out, &Line::FeeStatement(Box::new(f)))?;
+        }
         out.flush().map_err(write_error)
     }
 
@@ -254,6 +263,16 @@ impl Store {
                 (_, Line::Note(x)) => self.restore_note(&mut pending, n, &x)?,
                 (_, Line::Ack(a)) => self.restore_ack(&mut pending, n, &a)?,
                 (_, Line::Confirmation(c)) => self.restore_confirmation(&mut pending, n, &c)?,
+                (_, Line::FeeSchedule(f)) => {
+                    let k = keys::fee_schedule(f.year, f.seq);
+                    let what = format!("fee schedule {} of {}", f.seq, f.year);
+                    self.restore_plain(&mut pending, n, k, &what, encode(&f)?)?;
+                }
+                (_, Line::FeeStatement(f)) => {
+                    let k = keys::fee_statement(f.term, &f.district);
+                    let what = format!("fee statement {}", f.number);
+                    self.restore_plain(&mut pending, n, k, &what, encode(&f)?)?;
+                }
                 (_, record) => self.restore_record(&mut pending, n, record)?,
             }
         }
@@ -282,7 +301,9 @@ impl Store {
             | Line::Event(_)
             | Line::Note(_)
             | Line::Ack(_)
-            | Line::Confirmation(_) => return Ok(()),
+            | Line::Confirmation(_)
+            | Line::FeeSchedule(_)
+            | Line::FeeStatement(_) => return Ok(()),
         };
         let k = keys::record(&record.key());
         self.claim(p, n, &k, &record.key().to_string())?;
@@ -375,6 +396,20 @@ impl Store {
         let what = format!("confirmation {} of {} {}", c.seq, c.district, c.term);
         self.claim(p, n, &k, &what)?;
         p.sled.insert(k, encode(c)?);
+        self.maybe_apply(p)
+    }
+
+    /// Restores one operator's record (a fee schedule or statement) under `k`.
+    fn restore_plain(
+        &self,
+        p: &mut Pending,
+        n: usize,
+        k: Vec<u8>,
+        what: &str,
+        value: Vec<u8>,
+    ) -> Result<()> {
+        self.claim(p, n, &k, what)?;
+        p.sled.insert(k, value);
         self.maybe_apply(p)
     }
 

@@ -5,7 +5,7 @@
 //! flipped, so byte order is value order.
 
 use crate::domain::{
-    Credential, Date, DistrictCode, RecordKey, SchoolCode, Season, StudentId, Term,
+    Credential, Date, DistrictCode, RecordKey, SchoolCode, SchoolYear, Season, StudentId, Term,
 };
 
 /// Meta keys: schema version, restore marker.
@@ -44,6 +44,10 @@ pub const ACK: u8 = 0x40;
 pub const CONFIRMATION: u8 = 0x41;
 /// Auditor's note by seq (append only).
 pub const NOTE: u8 = 0x42;
+/// Fee schedule by school year, sequence number.
+pub const FEE_SCHEDULE: u8 = 0x43;
+/// Fee statement by term, district.
+pub const FEE_STATEMENT: u8 = 0x44;
 
 /// The record kinds, in export order.
 pub const RECORD_TAGS: [u8; 7] = [
@@ -229,6 +233,36 @@ pub fn confirmation_prefix(district: &DistrictCode, term: Term) -> Vec<u8> {
 pub fn confirmation(district: &DistrictCode, term: Term, seq: u32) -> Vec<u8> {
     let mut k = confirmation_prefix(district, term);
     k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn term_bytes(out: &mut Vec<u8>, term: Term) {
+    out.extend_from_slice(&year_bytes(term.year));
+    out.push(match term.season {
+        Season::Spring => 0,
+        Season::Fall => 1,
+    });
+}
+
+/// The fee schedules of a school year share this prefix.
+pub fn fee_schedule_prefix(year: SchoolYear) -> Vec<u8> {
+    let mut k = vec![FEE_SCHEDULE];
+    k.extend_from_slice(&year_bytes(year.end));
+    k
+}
+
+/// A fee schedule: school year, its sequence number in that year.
+pub fn fee_schedule(year: SchoolYear, seq: u32) -> Vec<u8> {
+    let mut k = fee_schedule_prefix(year);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// A fee statement: term (time order), district.
+pub fn fee_statement(term: Term, district: &DistrictCode) -> Vec<u8> {
+    let mut k = vec![FEE_STATEMENT];
+    term_bytes(&mut k, term);
+    k.extend_from_slice(district.as_str().as_bytes());
     k
 }
 

@@ -485,6 +485,9 @@ pub struct App {
     pub record_prompt: Option<RecordPrompt>,
     /// Every note (the detail, the findings and the audit log show them).
     pub notes: Vec<crate::domain::Note>,
+    /// Fee statements not yet paid (the dashboard), read at start: fees
+    /// change only through `mecred fees`, never in the UI.
+    pub fees: Option<crate::domain::fee::Outstanding>,
 }
 
 /// The finder's scoring steps over more candidates than this go to the
@@ -517,6 +520,7 @@ impl App {
             uploads: UploadsUi::default(),
             record_prompt: None,
             notes: Vec::new(),
+            fees: None,
         }
     }
 

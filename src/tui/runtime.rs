@@ -53,6 +53,11 @@ pub fn run(source: Arc<dyn Source + Send + Sync>, opts: &TuiOptions) -> anyhow::
         &opts.db_label,
         opts.read_only,
     );
+    // A handful of records (one per district and spring): read here.
+    match source.fee_statements() {
+        Ok(list) => app.fees = Some(crate::domain::fee::Outstanding::of(&list)),
+        Err(e) => tracing::warn!(error = %e, "cannot read the fee statements"),
+    }
     // try_init installs a panic hook that restores the terminal, then calls
     // the previous hook.
     let terminal = ratatui::try_init().context("cannot set up the terminal")?;

@@ -164,6 +164,10 @@ pub trait Source {
     ) -> anyhow::Result<crate::policy::Evaluation> {
         Ok(crate::policy::Evaluation::full(snapshot, today))
     }
+    /// Every fee statement (the dashboard's outstanding fees); none by default.
+    fn fee_statements(&self) -> anyhow::Result<Vec<crate::domain::FeeStatement>> {
+        Ok(Vec::new())
+    }
     /// Every stored acknowledgement (any order).
     fn acks(&self) -> anyhow::Result<Vec<Ack>> {
         Ok(Vec::new())

@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::domain::fee::Outstanding;
 use crate::tui::app::{App, Loadable};
 use crate::tui::progress::{Confirmed, Dashboard};
 use crate::tui::theme::Theme;
@@ -30,7 +31,24 @@ fn pct(n: usize, total: usize) -> usize {
     n.saturating_mul(100).checked_div(total).unwrap_or(0)
 }
 
-fn ready_lines(d: &Dashboard, width: usize, t: &Theme) -> Vec<Line<'static>> {
+/// The outstanding fees line: statements issued or invoiced, not paid.
+fn fees_line(o: &Outstanding, t: &Theme) -> Line<'static> {
+    let style = if o.statements == 0 { t.done } else { t.todo };
+    Line::from(vec![
+        Span::raw("Fees to BRAC: "),
+        Span::styled(
+            format!("$ {} statement(s) outstanding, {}", o.statements, o.total),
+            style,
+        ),
+    ])
+}
+
+fn ready_lines(
+    d: &Dashboard,
+    fees: Option<&Outstanding>,
+    width: usize,
+    t: &Theme,
+) -> Vec<Line<'static>> {
     let bar_width = width.saturating_sub(35).clamp(1, 50);
     let term = d.term.map_or_else(String::new, |t| t.to_string());
     let st = &d.statewide;
@@ -55,12 +73,17 @@ fn ready_lines(d: &Dashboard, width: usize, t: &Theme) -> Vec<Line<'static>> {
             d.confirmed(),
             d.districts.len()
         )),
+    ];
+    if let Some(o) = fees {
+        out.push(fees_line(o, t));
+    }
+    out.extend([
         Line::raw(""),
         Line::styled(
             format!("Students with each module complete (of {})", d.students),
             t.header,
         ),
-    ];
+    ]);
     for (m, n) in &d.funnel {
         out.push(Line::from(vec![
             Span::raw(format!("{:<21}", m.name())),
@@ -130,7 +153,7 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
             t.dim,
         )],
         Loadable::Failed(e) => vec![Line::styled(format!("Could not load: {e}"), t.alert)],
-        Loadable::Ready(d) => ready_lines(d, width, t),
+        Loadable::Ready(d) => ready_lines(d, app.fees.as_ref(), width, t),
     }
 }
 

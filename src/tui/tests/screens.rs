@@ -287,6 +287,24 @@ fn dashboard_shows_the_funnel_and_districts() {
 }
 
 #[test]
+fn dashboard_shows_outstanding_fees_when_read() {
+    let (mut a, src) = app("default", Theme::color());
+    press(&mut a, &src, "1");
+    assert!(!screen_80x24(&a).contains("Fees to BRAC"));
+    a.fees = Some(crate::domain::fee::Outstanding {
+        statements: 2,
+        total: crate::domain::Cents(123_450),
+    });
+    let s = screen_80x24(&a);
+    assert!(
+        s.contains("Fees to BRAC: $ 2 statement(s) outstanding, $1,234.50"),
+        "{s}"
+    );
+    a.fees = Some(crate::domain::fee::Outstanding::default());
+    assert!(screen_80x24(&a).contains("$ 0 statement(s) outstanding, $0.00"));
+}
+
+#[test]
 fn no_color_new_screens_set_no_fg_or_bg() {
     for keys in ["1", "3 enter", "4 enter", "enter enter tab", "C-p a"] {
         let (mut a, src) = app("default", Theme::no_color());

@@ -1,0 +1,359 @@
+//! `mecred fees …` (issue 8, "Fees"): BRAC invoices the districts; mecred
+//! keeps the fee schedule per school year, writes what to bill per district
+//! that confirmed its spring report, and tracks BRAC's invoice and the
+//! payment.
+//!
+//! A statement bills the counts the district's current confirmation
+//! recorded — not the report as it stands now — so the bill matches what
+//! the district confirmed. Re-running `fees statement` rewrites the same
+//! files from the stored statement (same number, same bytes).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde_json::{Value, json};
+
+use super::args::{
+    FeesCommand, FeesInvoicedArgs, FeesListArgs, FeesPaidArgs, FeesSetArgs, FeesShowArgs,
+    FeesStatementArgs,
+};
+use super::context::now;
+use super::{Context, Refused, Status};
+use crate::domain::fee::statement_number;
+use crate::domain::{
+    Cents, DistrictCode, FeeCounts, FeeRates, FeeSchedule, FeeStatement, Record, RecordKey, Season,
+    Term,
+};
+use crate::report::fee_statement;
+use crate::store::{ConfirmationRecord, StatementOutcome, Store};
+
+/// Runs a `mecred fees` subcommand.
+pub fn run(ctx: &Context, c: FeesCommand) -> anyhow::Result<Status> {
+    match c {
+        FeesCommand::Set(a) => run_set(ctx, a),
+        FeesCommand::Show(a) => run_show(ctx, a),
+        FeesCommand::Statement(a) => run_statement(ctx, a),
+        FeesCommand::List(a) => run_list(ctx, a),
+        FeesCommand::Invoiced(a) => run_invoiced(ctx, a),
+        FeesCommand::Paid(a) => run_paid(ctx, a),
+    }
+}
+
+fn print_json(v: &Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+fn rates_json(r: &FeeRates) -> Value {
+    json!({
+        "regional_core_cents": r.regional_core.0,
+        "basic_statewide_cents": r.basic_statewide.0,
+        "advanced_statewide_cents": r.advanced_statewide.0,
+        "base_cents": r.base.0,
+    })
+}
+
+fn schedule_json(s: &FeeSchedule) -> Value {
+    json!({
+        "year": s.year,
+        "seq": s.seq,
+        "rates": rates_json(&s.rates),
+        "by": s.by,
+        "at": s.at,
+    })
+}
+
+fn schedule_text(s: &FeeSchedule) -> String {
+    let r = &s.rates;
+    format!(
+        "{} (version {}, set by {} at {}): Regional Core {}, Basic Statewide {}, Advanced Statewide {} per qualifying student; base fee {} per district",
+        s.year, s.seq, s.by, s.at, r.regional_core, r.basic_statewide, r.advanced_statewide, r.base
+    )
+}
+
+/// A statement in the `--json` shape.
+fn statement_json(s: &FeeStatement) -> Value {
+    json!({
+        "number": s.number,
+        "district": s.district,
+        "district_name": s.district_name,
+        "term": s.term,
+        "school_year": s.term.school_year(),
+        "state": s.state().as_str(),
+        "issued": s.issued,
+        "confirmation": {"seq": s.confirmation_seq, "sha256": s.confirmation_sha256},
+        "counts": {
+            "regional_core": s.counts.regional_core,
+            "basic_statewide": s.counts.basic_statewide,
+            "advanced_statewide": s.counts.advanced_statewide,
+        },
+        "schedule": s.schedule_seq,
+        "rates": rates_json(&s.rates),
+        "total_cents": s.total().0,
+        "total": s.total().to_string(),
+        "invoice": s.invoice.as_ref().map(|i| json!({"reference": i.reference, "by": i.by, "at": i.at})),
+        "payment": s.payment.as_ref().map(|p| json!({"date": p.date, "by": p.by, "at": p.at})),
+    })
+}
+
+fn statement_text(s: &FeeStatement) -> String {
+    let state = match (&s.invoice, &s.payment) {
+        (_, Some(p)) => format!("paid {}", p.date),
+        (Some(i), None) => format!("invoiced as {}", i.reference),
+        (None, None) => "issued, not yet invoiced".to_string(),
+    };
+    format!(
+        "{} {} {}: {} ({state})",
+        s.number,
+        s.district,
+        s.term,
+        s.total()
+    )
+}
+
+/// Runs `mecred fees set --year Y --core A --basic A --advanced A [--base A]`.
+fn run_set(ctx: &Context, a: FeesSetArgs) -> anyhow::Result<Status> {
+    ctx.check_writable("setting a fee schedule")?;
+    let store = ctx.open_store()?;
+    let s = store.set_fee_schedule(FeeSchedule {
+        year: a.year,
+        seq: 0,
+        rates: FeeRates {
+            regional_core: a.core,
+            basic_statewide: a.basic,
+            advanced_statewide: a.advanced,
+            base: a.base,
+        },
+        by: ctx.actor.clone(),
+        at: now(),
+    })?;
+    tracing::info!(year = %s.year, seq = s.seq, "fee schedule set");
+    if ctx.json {
+        print_json(&schedule_json(&s))?;
+    } else {
+        println!("set the fee schedule {}", schedule_text(&s));
+    }
+    Ok(Status::Ok)
+}
+
+/// Runs `mecred fees show [--year Y]`.
+fn run_show(ctx: &Context, a: FeesShowArgs) -> anyhow::Result<Status> {
+    let store = ctx.open_store()?;
+    let mut all = store.fee_schedules()?;
+    if let Some(y) = a.year {
+        all.retain(|s| s.year == y);
+    }
+    if ctx.json {
+        print_json(&Value::Array(all.iter().map(schedule_json).collect()))?;
+        return Ok(Status::Ok);
+    }
+    if all.is_empty() {
+        match a.year {
+            Some(y) => println!(
+                "no fee schedule for {y}: set one with `mecred fees set --year {y} --core A --basic A --advanced A`"
+            ),
+            None => println!("no fee schedule set"),
+        }
+    }
+    for (i, s) in all.iter().enumerate() {
+        let newest = all.get(i + 1).is_none_or(|n| n.year != s.year);
+        let tag = if newest { "" } else { " [superseded]" };
+        println!("{}{tag}", schedule_text(s));
+    }
+    Ok(Status::Ok)
+}
+
+/// The current confirmations of `term` (one district's, or all).
+fn confirmed(
+    store: &Store,
+    term: Term,
+    district: Option<&DistrictCode>,
+) -> anyhow::Result<Vec<ConfirmationRecord>> {
+    let list = match district {
+        Some(d) => store.confirmations_of(d, term)?,
+        None => store
+            .confirmations()?
+            .into_iter()
+            .filter(|c| c.term == term)
+            .collect(),
+    };
+    Ok(list.into_iter().filter(|c| c.is_current()).collect())
+}
+
+fn district_name(store: &Store, d: &DistrictCode) -> anyhow::Result<String> {
+    Ok(match store.get(&RecordKey::District(d.clone()))? {
+        Some(Record::District(x)) => x.name,
+        _ => String::new(),
+    })
+}
+
+/// Writes a statement's PDF and CSV into `dir`; returns their paths.
+fn write_files(dir: &Path, s: &FeeStatement) -> anyhow::Result<(PathBuf, PathBuf)> {
+    let pdf = dir.join(format!("{}.pdf", s.number));
+    let csv = dir.join(format!("{}.csv", s.number));
+    let bytes = fee_statement::pdf(s)?;
+    std::fs::write(&pdf, bytes).with_context(|| format!("cannot write {}", pdf.display()))?;
+    std::fs::write(&csv, fee_statement::csv(s))
+        .with_context(|| format!("cannot write {}", csv.display()))?;
+    Ok((pdf, csv))
+}
+
+fn outcome_str(o: StatementOutcome) -> &'static str {
+    match o {
+        StatementOutcome::New => "new",
+        StatementOutcome::Unchanged => "unchanged",
+        StatementOutcome::Revised => "revised",
+        StatementOutcome::Kept => "kept",
+    }
+}
+
+/// Runs `mecred fees statement --term spring-YYYY [--district C] -o DIR`.
+fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> {
+    ctx.check_writable("issuing fee statements")?;
+    if a.term.season != Season::Spring {
+        return Err(Refused(format!(
+            "fees are billed each spring: {} is a fall term (use spring-{})",
+            a.term,
+            a.term.year + 1
+        ))
+        .into());
+    }
+    let year = a.term.school_year();
+    let store = ctx.open_store()?;
+    let Some(schedule) = store.fee_schedule(year)? else {
+        return Err(Refused(format!(
+            "there is no fee schedule for {year}: set one first with `mecred fees set --year {year} --core A --basic A --advanced A`"
+        ))
+        .into());
+    };
+    let confirmations = confirmed(&store, a.term, a.district.as_ref())?;
+    if confirmations.is_empty() {
+        let who = a
+            .district
+            .as_ref()
+            .map_or("no district".to_string(), |d| d.to_string());
+        let what = if a.district.is_some() {
+            "has not confirmed"
+        } else {
+            "has confirmed"
+        };
+        return Err(Refused(format!(
+            "{who} {what} its {} report (`mecred confirm --term {} --district C`): only a confirmed report is billed",
+            a.term, a.term
+        ))
+        .into());
+    }
+    std::fs::create_dir_all(&a.output)
+        .with_context(|| format!("cannot create {}", a.output.display()))?;
+    let mut out = Vec::new();
+    for c in confirmations {
+        let Some(number) = statement_number(a.term, &c.district) else {
+            continue;
+        };
+        let statement = FeeStatement {
+            number,
+            district_name: district_name(&store, &c.district)?,
+            district: c.district.clone(),
+            term: a.term,
+            confirmation_seq: c.seq,
+            confirmation_sha256: c.sha256.clone(),
+            counts: FeeCounts {
+                regional_core: c.counts.regional_core,
+                basic_statewide: c.counts.basic_statewide,
+                advanced_statewide: c.counts.advanced_statewide,
+            },
+            schedule_seq: schedule.seq,
+            rates: schedule.rates,
+            issued: ctx.today,
+            by: ctx.actor.clone(),
+            at: now(),
+            invoice: None,
+            payment: None,
+        };
+        let (stored, outcome) = store.issue_fee_statement(statement)?;
+        let (pdf, csv) = write_files(&a.output, &stored)?;
+        out.push((stored, outcome, pdf, csv));
+    }
+    tracing::info!(count = out.len(), term = %a.term, "fee statements written");
+    if ctx.json {
+        let list: Vec<Value> = out
+            .iter()
+            .map(|(s, o, pdf, csv)| {
+                let mut v = statement_json(s);
+                v["outcome"] = json!(outcome_str(*o));
+                v["files"] = json!([pdf, csv]);
+                v
+            })
+            .collect();
+        print_json(&json!({"term": a.term, "statements": list}))?;
+        return Ok(Status::Ok);
+    }
+    let mut total = Cents(0);
+    for (s, o, pdf, _) in &out {
+        total = total.plus(s.total());
+        let note = match o {
+            StatementOutcome::New => "",
+            StatementOutcome::Unchanged => " [already issued]",
+            StatementOutcome::Revised => " [revised: the confirmation or schedule changed]",
+            StatementOutcome::Kept => {
+                " [kept as invoiced: the confirmation or schedule changed since; settle it with BRAC]"
+            }
+        };
+        println!("{}{note}: {}", statement_text(s), pdf.display());
+    }
+    println!(
+        "{} fee statement(s) for {}, {total} in all, in {} (PDF and CSV each)",
+        out.len(),
+        a.term,
+        a.output.display()
+    );
+    Ok(Status::Ok)
+}
+
+/// Runs `mecred fees list [--outstanding]`.
+fn run_list(ctx: &Context, a: FeesListArgs) -> anyhow::Result<Status> {
+    let store = ctx.open_store()?;
+    let mut all = store.fee_statements()?;
+    if a.outstanding {
+        all.retain(FeeStatement::is_outstanding);
+    }
+    if ctx.json {
+        print_json(&Value::Array(all.iter().map(statement_json).collect()))?;
+        return Ok(Status::Ok);
+    }
+    if all.is_empty() {
+        println!("no fee statements");
+    }
+    for s in &all {
+        println!("{}", statement_text(s));
+    }
+    Ok(Status::Ok)
+}
+
+/// Runs `mecred fees invoiced NUMBER --invoice BRAC-REF`.
+fn run_invoiced(ctx: &Context, a: FeesInvoicedArgs) -> anyhow::Result<Status> {
+    ctx.check_writable("recording an invoice")?;
+    let store = ctx.open_store()?;
+    let s = store.invoice_fee_statement(&a.number, &a.invoice, &ctx.actor, &now())?;
+    tracing::info!(number = %s.number, "fee statement invoiced");
+    if ctx.json {
+        print_json(&statement_json(&s))?;
+    } else {
+        println!("recorded: {}", statement_text(&s));
+    }
+    Ok(Status::Ok)
+}
+
+/// Runs `mecred fees paid NUMBER --date D`.
+fn run_paid(ctx: &Context, a: FeesPaidArgs) -> anyhow::Result<Status> {
+    ctx.check_writable("recording a payment")?;
+    let store = ctx.open_store()?;
+    let s = store.pay_fee_statement(&a.number, a.date, &ctx.actor, &now())?;
+    tracing::info!(number = %s.number, "fee statement paid");
+    if ctx.json {
+        print_json(&statement_json(&s))?;
+    } else {
+        println!("recorded: {}", statement_text(&s));
+    }
+    Ok(Status::Ok)
+}
