@@ -31,6 +31,7 @@ fn stage(src: &dyn Source, path: &Path) -> u64 {
             fall,
             common::TODAY,
             "bench",
+            &mut |_| {},
         )
         .unwrap()
     {

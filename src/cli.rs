@@ -23,7 +23,7 @@ mod uploads;
 pub use args::{Cli, Command};
 pub use check::{evaluate, load_snapshot};
 pub use context::Context;
-pub use import::{Staged, stage};
+pub use import::{Staged, stage, stage_reporting};
 pub use tui_source::store_source;
 
 use std::process::ExitCode;

@@ -11,7 +11,7 @@ pub mod values;
 
 pub use normalise::{Parsed, parse};
 pub use read::{Workbook, open};
-pub use triage::{Triage, triage};
+pub use triage::{Triage, triage, triage_reporting};
 
 use crate::domain::{BatchKind, Date, Problem};
 

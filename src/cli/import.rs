@@ -9,7 +9,7 @@ use super::args::ImportArgs;
 use super::context::now;
 use super::output::{ImportReport, file_problems};
 use super::{Context, Status};
-use crate::domain::{Batch, BatchKind, BatchState, Problem, Summary, Term};
+use crate::domain::{Batch, BatchKind, BatchState, Problem, StageStep, Summary, Term};
 use crate::import;
 use crate::store::Store;
 
@@ -52,6 +52,7 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
         term,
         a.commit,
         a.errors_out.as_deref(),
+        &mut |_| {},
     )?;
     match outcome {
         Staged::Rejected { problem, sha256 } => {
@@ -143,7 +144,31 @@ pub fn stage(
     term: Term,
     commit: bool,
 ) -> anyhow::Result<Staged> {
-    stage_file(ctx, store, name, bytes, kind, term, commit, None)
+    stage_file(
+        ctx,
+        store,
+        name,
+        bytes,
+        kind,
+        term,
+        commit,
+        None,
+        &mut |_| {},
+    )
+}
+
+/// [`stage`] without commit, telling `progress` how far it has come (for
+/// the TUI's gauge).
+pub fn stage_reporting(
+    ctx: &Context,
+    store: &Store,
+    name: &str,
+    bytes: Vec<u8>,
+    kind: Option<BatchKind>,
+    term: Term,
+    progress: &mut dyn FnMut(StageStep),
+) -> anyhow::Result<Staged> {
+    stage_file(ctx, store, name, bytes, kind, term, false, None, progress)
 }
 
 /// [`stage`], also writing the error return file to `errors_out`.
@@ -157,6 +182,7 @@ fn stage_file(
     term: Term,
     commit: bool,
     errors_out: Option<&Path>,
+    progress: &mut dyn FnMut(StageStep),
 ) -> anyhow::Result<Staged> {
     let sha256 = sha256_hex(&bytes);
     let parsed = match import::parse_bytes(name, bytes, kind, ctx.today) {
@@ -171,7 +197,11 @@ fn stage_file(
         // Only the return file needs the cells: free them before triage.
         parsed.table = import::read::Table::default();
     }
-    let t = import::triage(parsed.kind, term, &parsed.rows, store)?;
+    let total = parsed.rows.len();
+    progress(StageStep::Read { rows: total });
+    let t = import::triage_reporting(parsed.kind, term, &parsed.rows, store, &mut |done| {
+        progress(StageStep::Triaged { done, total });
+    })?;
     if let Some(out) = errors_out {
         write_return_file(out, name, &parsed, &t.results)?;
     }
@@ -202,7 +232,9 @@ fn stage_file(
         settled_at: None,
         settled_by: None,
     };
-    let id = store.stage(batch, &rows, &t.results)?;
+    let id = store.stage_reporting(batch, &rows, &t.results, &mut |done| {
+        progress(StageStep::Stored { done, total });
+    })?;
     // The typed rows are stored now; free them before committing.
     drop(rows);
     tracing::info!(

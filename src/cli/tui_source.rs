@@ -156,6 +156,7 @@ impl Source for StoreSource {
         term: Term,
         today: Date,
         actor: &str,
+        progress: &mut dyn FnMut(crate::domain::StageStep),
     ) -> anyhow::Result<StageOutcome> {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -170,7 +171,7 @@ impl Source for StoreSource {
         };
         let name = super::import::file_name(path);
         Ok(
-            match super::stage(&ctx, &self.0, &name, bytes, kind, term, false)? {
+            match super::stage_reporting(&ctx, &self.0, &name, bytes, kind, term, progress)? {
                 super::Staged::Rejected { problem, .. } => StageOutcome::Rejected(problem),
                 super::Staged::Batch { id, .. } => {
                     self.0.set_origin(id, &super::import::absolute(path))?;
@@ -359,10 +360,60 @@ mod change_set_tests {
             .join("fixtures")
             .join(file);
         let term: Term = "fall-2026".parse().unwrap();
-        match src.stage_file(&path, None, term, TODAY, "op").unwrap() {
+        match src
+            .stage_file(&path, None, term, TODAY, "op", &mut |_| {})
+            .unwrap()
+        {
             StageOutcome::Staged(id) => id,
             StageOutcome::Rejected(p) => panic!("{}", p.message),
         }
+    }
+
+    #[test]
+    fn staging_tells_how_many_rows_are_triaged_then_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let src = StoreSource(store, PathBuf::from("."));
+        let d = staged(&src, "districts.csv");
+        src.commit_batch(d, TODAY, "op").unwrap();
+        let header = "District Code,School Code,School Name,Student ID,Last Name,First Name,Grade";
+        let mut csv = format!("{header}\n");
+        for n in 0..2_500 {
+            csv.push_str(&format!(
+                "029,029005,Bayou Lafourche High School,{:010},Last{n},First,11\n",
+                60_000_000 + n
+            ));
+        }
+        let path = dir.path().join("completions-029.csv");
+        std::fs::write(&path, csv).unwrap();
+        let mut steps = Vec::new();
+        let term: Term = "fall-2026".parse().unwrap();
+        let outcome = src
+            .stage_file(&path, None, term, TODAY, "op", &mut |s| steps.push(s))
+            .unwrap();
+        assert!(matches!(outcome, StageOutcome::Staged(_)));
+        use crate::domain::StageStep::{Read, Stored, Triaged};
+        assert_eq!(steps.first(), Some(&Read { rows: 2_500 }));
+        let triaged: Vec<usize> = steps
+            .iter()
+            .filter_map(|s| match s {
+                Triaged { done, total: 2_500 } => Some(*done),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(triaged, vec![1_000, 2_000, 2_500]);
+        let stored: Vec<usize> = steps
+            .iter()
+            .filter_map(|s| match s {
+                Stored { done, total: 2_500 } => Some(*done),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stored, vec![1_000, 2_000, 2_500]);
+        // Triage comes before storing.
+        let last_triaged = steps.iter().rposition(|s| matches!(s, Triaged { .. }));
+        let first_stored = steps.iter().position(|s| matches!(s, Stored { .. }));
+        assert!(last_triaged < first_stored);
     }
 
     #[test]

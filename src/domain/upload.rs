@@ -502,3 +502,29 @@ pub fn row_student(data: &RowData) -> Option<&StudentId> {
         RowData::District(_) => None,
     }
 }
+
+/// How far the staging of an upload has come, for a progress gauge: the
+/// file is read (its data rows counted), then its rows triaged, then
+/// stored. `done` counts rows; steps arrive every thousand rows or so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageStep {
+    /// The file is read: `rows` data rows to triage.
+    Read {
+        /// Data rows in the file.
+        rows: usize,
+    },
+    /// Rows triaged against the stored data so far.
+    Triaged {
+        /// Rows done.
+        done: usize,
+        /// Rows in all.
+        total: usize,
+    },
+    /// Rows stored in the staged batch so far.
+    Stored {
+        /// Rows done.
+        done: usize,
+        /// Rows in all.
+        total: usize,
+    },
+}

@@ -83,6 +83,21 @@ pub fn triage(
     rows: &[StagedRow],
     store: &dyn Lookup,
 ) -> Result<Triage, LookupError> {
+    triage_reporting(kind, term, rows, store, &mut |_| {})
+}
+
+/// How many rows go between two calls of a progress callback.
+pub const PROGRESS_EVERY: usize = 1000;
+
+/// [`triage`], calling `progress` with the rows triaged so far every
+/// [`PROGRESS_EVERY`] rows and once at the end.
+pub fn triage_reporting(
+    kind: BatchKind,
+    term: Term,
+    rows: &[StagedRow],
+    store: &dyn Lookup,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Triage, LookupError> {
     let district = match kind {
         BatchKind::Completions => rows.iter().find_map(|r| match &r.data {
             Some(RowData::Completion(c)) => Some(c.district.clone()),
@@ -98,7 +113,10 @@ pub fn triage(
     };
     let mut results = Vec::with_capacity(rows.len());
     let mut summary = Summary::default();
-    for row in rows {
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 && n % PROGRESS_EVERY == 0 {
+            progress(n);
+        }
         let mut problems = row.problems.clone();
         let mut changes = Vec::new();
         let mut is_new = false;
@@ -139,6 +157,7 @@ pub fn triage(
             problems,
         });
     }
+    progress(rows.len());
     Ok(Triage {
         district,
         results,

@@ -10,6 +10,18 @@ impl Store {
     /// id (1, 2, …; `batch.id` and `batch.state` are ignored). Durable before
     /// it returns.
     pub fn stage(&self, batch: Batch, rows: &[StagedRow], results: &[RowResult]) -> Result<u64> {
+        self.stage_reporting(batch, rows, results, &mut |_| {})
+    }
+
+    /// [`Store::stage`], calling `progress` with the rows stored so far
+    /// after each chunk of them.
+    pub fn stage_reporting(
+        &self,
+        batch: Batch,
+        rows: &[StagedRow],
+        results: &[RowResult],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<u64> {
         let _w = self.writer();
         let id = self.next_batch_id()?;
         // Left over by a stage that crashed before its batch record was written.
@@ -17,10 +29,13 @@ impl Store {
         self.clear_range(&keys::numbered(keys::RESULT, id), &[keys::RESULT + 1])?;
         // Rows and results are stored a chunk per key: one sled write per
         // thousand rows instead of one per row.
+        let mut done = 0;
         for (n, chunk) in rows.chunks(CHUNK).enumerate() {
             self.tree()
                 .insert(keys::row(id, index(n, 0)?), encode(&chunk)?)
                 .db(self)?;
+            done += chunk.len();
+            progress(done);
         }
         self.write_results(id, 0, results)?;
         let rec = BatchRec {

@@ -251,7 +251,8 @@ pub trait Source {
     // cannot write refuses.
 
     /// Reads, triages and stages the file at `path` as a batch of `kind`
-    /// (guessed when `None`) for `term`; nothing is committed.
+    /// (guessed when `None`) for `term`, telling `progress` how far it has
+    /// come; nothing is committed.
     fn stage_file(
         &self,
         path: &Path,
@@ -259,8 +260,9 @@ pub trait Source {
         term: Term,
         today: Date,
         actor: &str,
+        progress: &mut dyn FnMut(crate::domain::StageStep),
     ) -> anyhow::Result<StageOutcome> {
-        let _ = (path, kind, term, today, actor);
+        let _ = (path, kind, term, today, actor, progress);
         anyhow::bail!("this data source cannot import files")
     }
     /// What committing staged batch `id` would write now: its rows

@@ -12,7 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::{Host, Msg};
-use crate::domain::{Date, Write};
+use crate::domain::{Date, StageStep, Write};
 use crate::tui::app::{App, BatchOp, Effect, ImportStep, Loaded};
 use crate::tui::source::{Source, StageOutcome};
 
@@ -62,9 +62,14 @@ pub(super) fn perform(source: &dyn Source, job: &Job, effect: Effect, send: &mut
                 }
             };
             send(loaded(Loaded::Importing(ImportStep::Reading { bytes })));
-            send(loaded(Loaded::Importing(ImportStep::Staging)));
+            let mut shown = None;
+            let mut step = |s: StageStep| {
+                if let Some(step) = gauge_step(&mut shown, s) {
+                    send(loaded(Loaded::Importing(step)));
+                }
+            };
             let r = source
-                .stage_file(&path, None, term, job.today, &job.actor)
+                .stage_file(&path, None, term, job.today, &job.actor, &mut step)
                 .map_err(|e| format!("{e:#}"))
                 .and_then(|o| match o {
                     StageOutcome::Rejected(p) => Err(format!(
@@ -119,6 +124,26 @@ pub(super) fn perform(source: &dyn Source, job: &Job, effect: Effect, send: &mut
         }
         _ => {}
     }
+}
+
+/// The gauge's step for a staging step, or `None` when the gauge would
+/// not move: a step per percent at most (`shown` is the last one sent).
+fn gauge_step(shown: &mut Option<(bool, usize)>, s: StageStep) -> Option<ImportStep> {
+    let (storing, done, total) = match s {
+        StageStep::Read { rows } => (false, 0, rows),
+        StageStep::Triaged { done, total } => (false, done, total),
+        StageStep::Stored { done, total } => (true, done, total),
+    };
+    let percent = (storing, done * 100 / total.max(1));
+    if *shown == Some(percent) {
+        return None;
+    }
+    *shown = Some(percent);
+    Some(ImportStep::Rows {
+        storing,
+        done,
+        total,
+    })
 }
 
 /// Runs one effect on a thread; a running import also sends ticks that
@@ -318,10 +343,43 @@ mod tests {
                 _ => Some("other".into()),
             })
             .collect();
-        assert_eq!(steps.len(), 3, "{steps:?}");
+        assert_eq!(steps.len(), 2, "{steps:?}");
         assert!(steps[0].starts_with("Reading { bytes: "), "{steps:?}");
-        assert_eq!(steps[1], "Staging");
-        assert_eq!(steps[2], "this data source cannot import files");
+        assert_eq!(steps[1], "this data source cannot import files");
+    }
+
+    #[test]
+    fn the_gauge_moves_once_per_percent_and_phase() {
+        let mut shown = None;
+        let mut sent = Vec::new();
+        let total = 200_000;
+        let mut steps = vec![StageStep::Read { rows: total }];
+        steps.extend((1..=200).map(|k| StageStep::Triaged {
+            done: k * 1000,
+            total,
+        }));
+        steps.extend((1..=200).map(|k| StageStep::Stored {
+            done: k * 1000,
+            total,
+        }));
+        for s in steps {
+            sent.extend(gauge_step(&mut shown, s));
+        }
+        // Each phase shows 0 ..= 100 percent once each, out of 401 steps.
+        let triaging = sent
+            .iter()
+            .filter(|s| matches!(s, ImportStep::Rows { storing: false, .. }))
+            .count();
+        let storing = sent.len() - triaging;
+        assert_eq!((triaging, storing), (101, 101));
+        assert_eq!(
+            sent.last(),
+            Some(&ImportStep::Rows {
+                storing: true,
+                done: total,
+                total
+            })
+        );
     }
 
     #[test]

@@ -99,6 +99,19 @@ fn with_gauge(app: &App, frame: &mut Frame, area: Rect) -> Rect {
     rest
 }
 
+/// `12345` as `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 const SPIN: [&str; 4] = ["⠋", "⠙", "⠸", "⠴"];
 
 /// The gauge's fill and label: reading → triaging and staging, with a
@@ -111,11 +124,40 @@ pub fn gauge_text(g: &ImportGauge) -> (f64, String) {
     let size = g
         .bytes
         .map_or_else(String::new, |b| format!(" ({} KB)", b.div_ceil(1024)));
+    let fraction = |done: usize, total: usize| {
+        // Precision is not the point of a gauge: rows fit an f64 exactly.
+        #[allow(clippy::cast_precision_loss)]
+        let f = done as f64 / total.max(1) as f64;
+        f.clamp(0.0, 1.0)
+    };
     match g.step {
         ImportStep::Reading { .. } | ImportStep::Tick => {
-            (0.2, format!("{spin} reading{size} · triaging · staging"))
+            (0.1, format!("{spin} reading{size} · triaging · staging"))
         }
-        ImportStep::Staging => (0.6, format!("{spin} read{size} · triaging and staging…")),
+        ImportStep::Rows {
+            storing: false,
+            done,
+            total,
+        } => (
+            0.2 + 0.4 * fraction(done, total),
+            format!(
+                "{spin} read{size} · triaging {} of {} rows",
+                thousands(done),
+                thousands(total)
+            ),
+        ),
+        ImportStep::Rows {
+            storing: true,
+            done,
+            total,
+        } => (
+            0.6 + 0.4 * fraction(done, total),
+            format!(
+                "{spin} triaged · staging {} of {} rows",
+                thousands(done),
+                thousands(total)
+            ),
+        ),
     }
 }
 

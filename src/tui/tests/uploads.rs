@@ -8,6 +8,7 @@ use crate::tui::app::{App, BatchOp, Effect, Screen, UploadPrompt};
 use crate::tui::fixture;
 use crate::tui::keymap::{Chord, Key, load_keymap};
 use crate::tui::runtime::run_effects;
+use crate::tui::screens::uploads::gauge_text;
 use crate::tui::source::MemorySource;
 use crate::tui::theme::Theme;
 
@@ -252,8 +253,25 @@ fn the_command_line_types_reports_mistakes_and_the_gauge_shows_progress() {
         "{s}"
     );
     assert!(wide.contains("triaging"), "{wide}");
-    a.loaded(Loaded::Importing(ImportStep::Staging));
-    assert!(screen_80x24(&a).contains("triaging and staging"));
+    a.loaded(Loaded::Importing(ImportStep::Rows {
+        storing: false,
+        done: 12_000,
+        total: 100_000,
+    }));
+    assert!(
+        screen_80x24(&a).contains("triaging 12,000 of 100,000 rows"),
+        "{}",
+        screen_80x24(&a)
+    );
+    let triaging = gauge_text(a.uploads.import.as_ref().unwrap()).0;
+    a.loaded(Loaded::Importing(ImportStep::Rows {
+        storing: true,
+        done: 50_000,
+        total: 100_000,
+    }));
+    assert!(screen_80x24(&a).contains("staging 50,000 of 100,000 rows"));
+    let storing = gauge_text(a.uploads.import.as_ref().unwrap()).0;
+    assert!(0.2 < triaging && triaging < storing && storing < 1.0);
     run_effects(&mut a, &src, effects);
     assert!(a.uploads.import.is_none());
     assert!(screen_80x24(&a).contains("not imported: cannot read fixtures/nope.csv"));

@@ -74,7 +74,7 @@ impl App {
                             g.bytes = Some(bytes);
                             g.step = step;
                         }
-                        ImportStep::Staging => g.step = step,
+                        ImportStep::Rows { .. } => g.step = step,
                     }
                 }
                 Ok(Vec::new())

@@ -120,8 +120,16 @@ pub enum ImportStep {
         /// The file's size in bytes.
         bytes: u64,
     },
-    /// Triaging the rows against the data and staging them.
-    Staging,
+    /// Rows triaged against the stored data (or, `storing`, stored in
+    /// the staged batch) so far.
+    Rows {
+        /// Storing (else triaging).
+        storing: bool,
+        /// Rows done.
+        done: usize,
+        /// Rows in all.
+        total: usize,
+    },
     /// Still working (animates the gauge).
     Tick,
 }
