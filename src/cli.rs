@@ -12,7 +12,9 @@ mod edit;
 mod import;
 mod notes;
 mod output;
+mod packet;
 mod report;
+mod retention;
 mod template;
 mod transfer;
 mod transfer_io;
@@ -71,6 +73,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             certificates::run_issue(&ctx, a)
         }
         Command::Verify(a) => certificates::run_verify(&ctx, a),
+        Command::Packet(a) => packet::run(&ctx, a),
+        Command::Retention(args::RetentionCommand::List(a)) => retention::run_list(&ctx, a),
+        Command::Retention(args::RetentionCommand::Purge(a)) => retention::run_purge(&ctx, a),
         Command::Export(a) => transfer_io::export(&ctx, a),
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),

@@ -5,6 +5,7 @@
 
 pub mod certificate;
 pub mod html;
+pub mod packet;
 pub mod semester;
 pub mod template;
 pub mod write;
