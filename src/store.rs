@@ -22,6 +22,7 @@ mod keys;
 mod notes;
 mod open;
 mod queries;
+mod retention;
 mod transfer;
 // The crate has no clippy.toml with `allow-unwrap-in-tests` (STYLE.md assumes one).
 #[cfg(test)]
@@ -38,6 +39,7 @@ pub use certificates::CodeLookup;
 pub use confirmations::{ConfirmationCounts, ConfirmationRecord, Withdrawal};
 pub use events::{Event, EventAction};
 pub use notes::NOTE_MAX;
+pub use retention::{PURGED, PurgeOutcome, PurgedBatch, PurgedStudent, redact_student};
 pub use transfer::Transferred;
 
 /// The schema version this build writes and reads. 2: certificates carry

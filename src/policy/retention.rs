@@ -35,9 +35,6 @@ use crate::domain::{
     SchoolYear, StudentId, Term,
 };
 
-/// What purged names and notes read afterwards.
-pub const PURGED: &str = "(purged)";
-
 /// The last day a record of `year` must be kept: June 30 two years after
 /// the school year ends.
 pub fn keep_until(year: SchoolYear) -> Date {

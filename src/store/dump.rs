@@ -1,7 +1,8 @@
 //! `export` / `restore` (SPEC §5): a lossless JSON-lines dump. The first line
 //! is the header; then records by kind and key, batches by id (with their
 //! staged rows and row results), events by seq, notes by seq,
-//! acknowledgements by finding id, confirmations by district, term and seq. Only stored content goes in
+//! acknowledgements by finding id, confirmations by district, term and seq,
+//! purged students by ID and purged batches by id (retention). Only stored content goes in
 //! (no export timestamp), so export → restore → export is byte-identical;
 //! the next batch id and event seq follow from the last batch and event.
 
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::apply::index_moves;
 use super::codec::{BatchRec, Phase, Rec, encode, encode_event, encode_record};
 use super::confirmations::ConfirmationRecord;
+use super::retention::{PurgedBatch, PurgedStudent};
 use super::{CHUNK, Event, EventAction, Result, SCHEMA, SledResult, Store, StoreError, keys};
 use crate::domain::{
     Ack, Agreement, Batch, BatchState, Certificate, District, DistrictCode, DistrictKind,
@@ -37,6 +39,8 @@ enum Line {
     Note(Note),
     Ack(Ack),
     Confirmation(ConfirmationRecord),
+    PurgedStudent(PurgedStudent),
+    PurgedBatch(PurgedBatch),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -195,6 +199,12 @@ impl Store {
         for c in self.confirmations()? {
             emit(out, &Line::Confirmation(c))?;
         }
+        for p in self.purged_students()? {
+            emit(out, &Line::PurgedStudent(p))?;
+        }
+        for p in self.purged_batches()? {
+            emit(out, &Line::PurgedBatch(p))?;
+        }
         out.flush().map_err(write_error)
     }
 
@@ -254,6 +264,28 @@ impl Store {
                 (_, Line::Note(x)) => self.restore_note(&mut pending, n, &x)?,
                 (_, Line::Ack(a)) => self.restore_ack(&mut pending, n, &a)?,
                 (_, Line::Confirmation(c)) => self.restore_confirmation(&mut pending, n, &c)?,
+                (_, Line::PurgedStudent(p)) => {
+                    let k = keys::prefix(keys::PURGED_STUDENT, p.student.as_str());
+                    self.claim(
+                        &mut pending,
+                        n,
+                        &k,
+                        &format!("the purge of student {}", p.student),
+                    )?;
+                    pending.sled.insert(k, encode(&p)?);
+                    self.maybe_apply(&mut pending)?;
+                }
+                (_, Line::PurgedBatch(p)) => {
+                    let k = keys::numbered(keys::PURGED_BATCH, p.batch);
+                    self.claim(
+                        &mut pending,
+                        n,
+                        &k,
+                        &format!("the purge of batch {}", p.batch),
+                    )?;
+                    pending.sled.insert(k, encode(&p)?);
+                    self.maybe_apply(&mut pending)?;
+                }
                 (_, record) => self.restore_record(&mut pending, n, record)?,
             }
         }
@@ -282,7 +314,9 @@ impl Store {
             | Line::Event(_)
             | Line::Note(_)
             | Line::Ack(_)
-            | Line::Confirmation(_) => return Ok(()),
+            | Line::Confirmation(_)
+            | Line::PurgedStudent(_)
+            | Line::PurgedBatch(_) => return Ok(()),
         };
         let k = keys::record(&record.key());
         self.claim(p, n, &k, &record.key().to_string())?;

@@ -44,6 +44,10 @@ pub const ACK: u8 = 0x40;
 pub const CONFIRMATION: u8 = 0x41;
 /// Auditor's note by seq (append only).
 pub const NOTE: u8 = 0x42;
+/// Retention: a purged student's tombstone, by student id.
+pub const PURGED_STUDENT: u8 = 0x45;
+/// Retention: a purged upload batch, by batch id.
+pub const PURGED_BATCH: u8 = 0x46;
 
 /// The record kinds, in export order.
 pub const RECORD_TAGS: [u8; 7] = [
