@@ -13,7 +13,9 @@ mod fees;
 mod import;
 mod notes;
 mod output;
+mod packet;
 mod report;
+mod retention;
 mod template;
 mod transfer;
 mod transfer_io;
@@ -73,6 +75,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         }
         Command::Verify(a) => certificates::run_verify(&ctx, a),
         Command::Fees(a) => fees::run(&ctx, a),
+        Command::Packet(a) => packet::run(&ctx, a),
+        Command::Retention(args::RetentionCommand::List(a)) => retention::run_list(&ctx, a),
+        Command::Retention(args::RetentionCommand::Purge(a)) => retention::run_purge(&ctx, a),
         Command::Export(a) => transfer_io::export(&ctx, a),
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),

@@ -8,6 +8,7 @@
 
 mod district_rules;
 mod engine;
+pub mod retention;
 mod snapshot;
 mod student_rules;
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod certificate;
 pub mod fee_statement;
 pub mod fees;
 pub mod html;
+pub mod packet;
 pub mod semester;
 pub mod template;
 pub mod write;

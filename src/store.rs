@@ -23,6 +23,7 @@ mod keys;
 mod notes;
 mod open;
 mod queries;
+mod retention;
 mod transfer;
 // The crate has no clippy.toml with `allow-unwrap-in-tests` (STYLE.md assumes one).
 #[cfg(test)]
@@ -40,6 +41,7 @@ pub use confirmations::{ConfirmationCounts, ConfirmationRecord, Withdrawal};
 pub use events::{Event, EventAction};
 pub use fees::StatementOutcome;
 pub use notes::NOTE_MAX;
+pub use retention::{PURGED, PurgeOutcome, PurgedBatch, PurgedStudent, redact_student};
 pub use transfer::Transferred;
 
 /// The schema version this build writes and reads. 2: certificates carry

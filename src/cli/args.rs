@@ -74,6 +74,12 @@ pub enum Command {
     /// Fee schedules, fee statements for BRAC, their invoices and payments.
     #[command(subcommand)]
     Fees(FeesCommand),
+    /// Write the Department of Education packet of a term (confirmed
+    /// districts only) as one zip with a manifest of SHA-256 hashes.
+    Packet(PacketArgs),
+    /// What the two-year retention rule lets go, and purging it.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Write a full, lossless JSON-lines dump of the database.
     Export(ExportArgs),
     /// Rebuild an empty database from an export.
@@ -376,6 +382,49 @@ pub struct IssueArgs {
 pub struct VerifyArgs {
     /// The code printed on the certificate (dashes and case do not matter).
     pub code: String,
+}
+
+/// `mecred packet`.
+#[derive(Debug, Args)]
+pub struct PacketArgs {
+    /// The term (e.g. spring-2027).
+    #[arg(long, value_name = "TERM")]
+    pub term: Term,
+    /// Only this district (default: every confirmed district).
+    #[arg(long, value_name = "C", value_parser = parse_district)]
+    pub district: Option<DistrictCode>,
+    /// The directory the zip is written to (created if missing):
+    /// doe-packet-<term>.zip, or doe-packet-<term>-<district>.zip.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// `mecred retention`.
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// The students and upload batches whose keep-until date (two years
+    /// after the end of their school year) has passed: due for purge, or
+    /// kept and why.
+    List(RetentionListArgs),
+    /// Remove the personal data of every record due for purge (names and
+    /// notes), as one audited change set. Refused without --confirm.
+    Purge(RetentionPurgeArgs),
+}
+
+/// `mecred retention list`.
+#[derive(Debug, Args)]
+pub struct RetentionListArgs {
+    /// Also list the records not yet past their date.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `mecred retention purge`.
+#[derive(Debug, Args)]
+pub struct RetentionPurgeArgs {
+    /// Really purge (personal data cannot be brought back).
+    #[arg(long)]
+    pub confirm: bool,
 }
 
 /// `mecred export`.

@@ -268,7 +268,7 @@ pub fn run_issue(ctx: &Context, a: IssueArgs) -> anyhow::Result<Status> {
 #[derive(Debug, Serialize)]
 struct VerifyJson {
     code: String,
-    /// `valid`, `revoked` or `unknown`.
+    /// `valid`, `revoked`, `purged` or `unknown`.
     status: &'static str,
     reason: String,
     certificate: Option<CertJson>,
@@ -323,43 +323,72 @@ pub fn run_verify(ctx: &Context, a: VerifyArgs) -> anyhow::Result<Status> {
     };
     // As printed when it can be a code, else as given.
     let shown = normal.as_deref().map_or_else(|| a.code.clone(), grouped);
-    let out = match lookup {
-        CodeLookup::Current(c) => {
-            let cert = describe(&store, &c)?;
-            let (status, reason) = if cert.attained.is_some() {
-                (
-                    "valid",
-                    format!("genuine: the student holds {}", c.credential.as_str()),
-                )
-            } else {
-                (
-                    "revoked",
-                    format!(
-                        "the student no longer holds {} (CERT-INCOMPLETE)",
-                        c.credential.as_str()
-                    ),
-                )
-            };
-            VerifyJson {
-                code: shown.clone(),
-                status,
-                reason,
-                certificate: Some(cert),
-            }
+    // A purged student's certificate answers "purged" (retention, issue 8).
+    let purged = match &lookup {
+        CodeLookup::Current(c) | CodeLookup::Removed(c) => store
+            .purged_student(&c.student)?
+            .filter(|p| p.redacted)
+            .map(|p| (c.clone(), p)),
+        CodeLookup::Unknown => None,
+    };
+    let out = if let Some((c, p)) = purged {
+        VerifyJson {
+            code: shown.clone(),
+            status: "purged",
+            reason: format!(
+                "the certificate was issued here; the student's personal data was purged on {} under the two-year retention rule",
+                p.at.get(..10).unwrap_or(&p.at)
+            ),
+            certificate: Some(CertJson {
+                student_id: c.student.to_string(),
+                first_name: None,
+                last_name: None,
+                school: None,
+                district: Some(p.district.to_string()),
+                credential: c.credential.as_str(),
+                issued: c.issued,
+                attained: None,
+            }),
         }
-        CodeLookup::Removed(c) => VerifyJson {
-            code: shown.clone(),
-            status: "revoked",
-            reason: "the certificate was issued here but its record has since been removed"
-                .to_string(),
-            certificate: Some(describe(&store, &c)?),
-        },
-        CodeLookup::Unknown => VerifyJson {
-            code: shown.clone(),
-            status: "unknown",
-            reason: "no certificate was issued with this code".to_string(),
-            certificate: None,
-        },
+    } else {
+        match lookup {
+            CodeLookup::Current(c) => {
+                let cert = describe(&store, &c)?;
+                let (status, reason) = if cert.attained.is_some() {
+                    (
+                        "valid",
+                        format!("genuine: the student holds {}", c.credential.as_str()),
+                    )
+                } else {
+                    (
+                        "revoked",
+                        format!(
+                            "the student no longer holds {} (CERT-INCOMPLETE)",
+                            c.credential.as_str()
+                        ),
+                    )
+                };
+                VerifyJson {
+                    code: shown.clone(),
+                    status,
+                    reason,
+                    certificate: Some(cert),
+                }
+            }
+            CodeLookup::Removed(c) => VerifyJson {
+                code: shown.clone(),
+                status: "revoked",
+                reason: "the certificate was issued here but its record has since been removed"
+                    .to_string(),
+                certificate: Some(describe(&store, &c)?),
+            },
+            CodeLookup::Unknown => VerifyJson {
+                code: shown.clone(),
+                status: "unknown",
+                reason: "no certificate was issued with this code".to_string(),
+                certificate: None,
+            },
+        }
     };
     if ctx.json {
         println!("{}", serde_json::to_string_pretty(&out)?);

@@ -2,7 +2,8 @@
 //! is the header; then records by kind and key, batches by id (with their
 //! staged rows and row results), events by seq, notes by seq,
 //! acknowledgements by finding id, confirmations by district, term and seq,
-//! fee schedules by year and seq, fee statements by term and district. Only stored content goes in
+//! fee schedules by year and seq, fee statements by term and district,
+//! purged students by ID and purged batches by id (retention). Only stored content goes in
 //! (no export timestamp), so export → restore → export is byte-identical;
 //! the next batch id and event seq follow from the last batch and event.
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::apply::index_moves;
 use super::codec::{BatchRec, Phase, Rec, encode, encode_event, encode_record};
 use super::confirmations::ConfirmationRecord;
+use super::retention::{PurgedBatch, PurgedStudent};
 use super::{CHUNK, Event, EventAction, Result, SCHEMA, SledResult, Store, StoreError, keys};
 use crate::domain::{
     Ack, Agreement, Batch, BatchState, Certificate, District, DistrictCode, DistrictKind,
@@ -40,6 +42,8 @@ enum Line {
     Confirmation(ConfirmationRecord),
     FeeSchedule(FeeSchedule),
     FeeStatement(Box<FeeStatement>),
+    PurgedStudent(PurgedStudent),
+    PurgedBatch(PurgedBatch),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -204,6 +208,12 @@ impl Store {
         for f in self.fee_statements()? {
             emit(out, &Line::FeeStatement(Box::new(f)))?;
         }
+        for p in self.purged_students()? {
+            emit(out, &Line::PurgedStudent(p))?;
+        }
+        for p in self.purged_batches()? {
+            emit(out, &Line::PurgedBatch(p))?;
+        }
         out.flush().map_err(write_error)
     }
 
@@ -273,6 +283,16 @@ impl Store {
                     let what = format!("fee statement {}", f.number);
                     self.restore_plain(&mut pending, n, k, &what, encode(&f)?)?;
                 }
+                (_, Line::PurgedStudent(p)) => {
+                    let k = keys::prefix(keys::PURGED_STUDENT, p.student.as_str());
+                    let what = format!("the purge of student {}", p.student);
+                    self.restore_plain(&mut pending, n, k, &what, encode(&p)?)?;
+                }
+                (_, Line::PurgedBatch(p)) => {
+                    let k = keys::numbered(keys::PURGED_BATCH, p.batch);
+                    let what = format!("the purge of batch {}", p.batch);
+                    self.restore_plain(&mut pending, n, k, &what, encode(&p)?)?;
+                }
                 (_, record) => self.restore_record(&mut pending, n, record)?,
             }
         }
@@ -303,7 +323,9 @@ impl Store {
             | Line::Ack(_)
             | Line::Confirmation(_)
             | Line::FeeSchedule(_)
-            | Line::FeeStatement(_) => return Ok(()),
+            | Line::FeeStatement(_)
+            | Line::PurgedStudent(_)
+            | Line::PurgedBatch(_) => return Ok(()),
         };
         let k = keys::record(&record.key());
         self.claim(p, n, &k, &record.key().to_string())?;

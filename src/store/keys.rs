@@ -48,6 +48,10 @@ pub const NOTE: u8 = 0x42;
 pub const FEE_SCHEDULE: u8 = 0x43;
 /// Fee statement by term, district.
 pub const FEE_STATEMENT: u8 = 0x44;
+/// Retention: a purged student's tombstone, by student id.
+pub const PURGED_STUDENT: u8 = 0x45;
+/// Retention: a purged upload batch, by batch id.
+pub const PURGED_BATCH: u8 = 0x46;
 
 /// The record kinds, in export order.
 pub const RECORD_TAGS: [u8; 7] = [
