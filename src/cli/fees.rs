@@ -3,10 +3,14 @@
 //! that confirmed its spring report, and tracks BRAC's invoice and the
 //! payment.
 //!
-//! A statement bills the counts the district's current confirmation
-//! recorded — not the report as it stands now — so the bill matches what
-//! the district confirmed. Re-running `fees statement` rewrites the same
-//! files from the stored statement (same number, same bytes).
+//! A statement bills the whole school year: the counts the district's
+//! current fall confirmation recorded plus those of its current spring
+//! confirmation — not the reports as they stand now — so the bill matches
+//! what the district confirmed. The spring term must be confirmed; a fall
+//! term with qualifying students must be too (refused otherwise, naming the
+//! district and the term), and a fall with none bills nothing. Re-running
+//! `fees statement` rewrites the same files from the stored statement (same
+//! number, same bytes).
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +21,9 @@ use super::args::{
     FeesCommand, FeesInvoicedArgs, FeesListArgs, FeesPaidArgs, FeesSetArgs, FeesShowArgs,
     FeesStatementArgs,
 };
+use super::check::evaluate;
 use super::context::now;
+use super::report::fall_of;
 use super::{Context, Refused, Status};
 use crate::domain::fee::statement_number;
 use crate::domain::{
@@ -25,6 +31,7 @@ use crate::domain::{
     Term,
 };
 use crate::report::fee_statement;
+use crate::report::fees::Fall;
 use crate::store::{ConfirmationRecord, StatementOutcome, Store};
 
 /// Runs a `mecred fees` subcommand.
@@ -71,7 +78,17 @@ fn schedule_text(s: &FeeSchedule) -> String {
     )
 }
 
-/// A statement in the `--json` shape.
+fn counts_json(c: &FeeCounts) -> Value {
+    json!({
+        "regional_core": c.regional_core,
+        "basic_statewide": c.basic_statewide,
+        "advanced_statewide": c.advanced_statewide,
+    })
+}
+
+/// A statement in the `--json` shape: `confirmation` and `counts` are the
+/// spring term's, `fall` the fall term's (no confirmation: it had no
+/// qualifying student), `year_counts` what is billed.
 fn statement_json(s: &FeeStatement) -> Value {
     json!({
         "number": s.number,
@@ -82,11 +99,13 @@ fn statement_json(s: &FeeStatement) -> Value {
         "state": s.state().as_str(),
         "issued": s.issued,
         "confirmation": {"seq": s.confirmation_seq, "sha256": s.confirmation_sha256},
-        "counts": {
-            "regional_core": s.counts.regional_core,
-            "basic_statewide": s.counts.basic_statewide,
-            "advanced_statewide": s.counts.advanced_statewide,
+        "counts": counts_json(&s.counts),
+        "fall": {
+            "term": s.fall_term(),
+            "confirmation": s.fall.as_ref().map(|f| json!({"seq": f.confirmation_seq, "sha256": f.confirmation_sha256})),
+            "counts": counts_json(&s.fall.as_ref().map(|f| f.counts).unwrap_or_default()),
         },
+        "year_counts": counts_json(&s.year_counts()),
         "schedule": s.schedule_seq,
         "rates": rates_json(&s.rates),
         "total_cents": s.total().0,
@@ -243,6 +262,30 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
         ))
         .into());
     }
+    // A spring statement bills the whole school year: a fall with
+    // qualifying students must be confirmed first, or half the year would
+    // go unbilled without anyone noticing.
+    let (snap, eval) = evaluate(&store, ctx.today)?;
+    let fall = fall_of(&store, &snap, &eval, a.term, a.district.as_ref())?;
+    let fall_term = year.fall();
+    let unconfirmed: Vec<String> = confirmations
+        .iter()
+        .filter_map(|c| match fall.get(&c.district) {
+            Some(Fall::Unconfirmed { qualifying }) => Some(format!(
+                "{} has not confirmed its {fall_term} report, which has {qualifying} qualifying student(s): confirm it first with `mecred confirm --term {fall_term} --district {}`",
+                c.district, c.district
+            )),
+            _ => None,
+        })
+        .collect();
+    if !unconfirmed.is_empty() {
+        return Err(Refused(format!(
+            "{}; the {} statement bills the whole school year {year}, {fall_term} included, so no statement was written",
+            unconfirmed.join("; "),
+            a.term
+        ))
+        .into());
+    }
     std::fs::create_dir_all(&a.output)
         .with_context(|| format!("cannot create {}", a.output.display()))?;
     let mut out = Vec::new();
@@ -261,6 +304,10 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
                 regional_core: c.counts.regional_core,
                 basic_statewide: c.counts.basic_statewide,
                 advanced_statewide: c.counts.advanced_statewide,
+            },
+            fall: match fall.get(&c.district) {
+                Some(Fall::Confirmed(part)) => Some(part.clone()),
+                _ => None,
             },
             schedule_seq: schedule.seq,
             rates: schedule.rates,
@@ -294,9 +341,11 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
         let note = match o {
             StatementOutcome::New => "",
             StatementOutcome::Unchanged => " [already issued]",
-            StatementOutcome::Revised => " [revised: the confirmation or schedule changed]",
+            StatementOutcome::Revised => {
+                " [revised: a confirmation (fall or spring) or the schedule changed]"
+            }
             StatementOutcome::Kept => {
-                " [kept as invoiced: the confirmation or schedule changed since; settle it with BRAC]"
+                " [kept as invoiced: a confirmation or the schedule changed since; settle it with BRAC]"
             }
         };
         println!("{}{note}: {}", statement_text(s), pdf.display());
