@@ -595,6 +595,17 @@ fn a_spring_statement_bills_the_confirmed_fall_and_spring_of_its_school_year() {
     fall_district(&env);
     set_schedule(&env);
     let fall_sha = confirm(&env, "fall-2026");
+    // Fall confirmed, spring not: nothing is billed, and the refusal says
+    // what the district still has to do.
+    let (code, err) = refused(
+        &env,
+        &["fees", "statement", "--term", "spring-2027", "-o", "x"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("017 confirmed its fall-2026 report with qualifying students but not its spring-2027 report"),
+        "{err}"
+    );
     let spring_sha = confirm(&env, "spring-2027");
     // The fall report has no fee section; its confirmation counts its own term.
     let md = run(
@@ -616,6 +627,7 @@ fn a_spring_statement_bills_the_confirmed_fall_and_spring_of_its_school_year() {
     assert_eq!(code, 0, "{v}");
     let s = &v["statements"][0];
     assert_eq!(s["outcome"], "new");
+    assert_eq!(v["not_billed"], Value::Array(vec![]));
     assert_eq!(s["fall"]["confirmation"]["sha256"], fall_sha.as_str());
     assert_eq!(s["fall"]["counts"]["regional_core"], 2);
     assert_eq!(s["counts"]["regional_core"], 2);

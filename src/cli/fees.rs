@@ -12,6 +12,7 @@
 //! `fees statement` rewrites the same files from the stored statement (same
 //! number, same bytes).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -226,6 +227,29 @@ fn outcome_str(o: StatementOutcome) -> &'static str {
     }
 }
 
+/// Why each district that confirmed a fall with qualifying students but
+/// not `spring` gets no statement (its school year is billed once it
+/// confirms the spring, even with nobody qualifying then), by district.
+fn unbilled(
+    fall: &BTreeMap<DistrictCode, Fall>,
+    spring: &[ConfirmationRecord],
+    term: Term,
+) -> Vec<String> {
+    fall.iter()
+        .filter_map(|(d, f)| match f {
+            Fall::Confirmed(p)
+                if !p.counts.is_empty() && !spring.iter().any(|c| &c.district == d) =>
+            {
+                Some(format!(
+                    "{d} confirmed its {} report with qualifying students but not its {term} report: its school year is billed once it does (`mecred confirm --term {term} --district {d}`, even with no qualifying students)",
+                    p.term
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Runs `mecred fees statement --term spring-YYYY [--district C] -o DIR`.
 fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> {
     ctx.check_writable("issuing fee statements")?;
@@ -246,6 +270,12 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
         .into());
     };
     let confirmations = confirmed(&store, a.term, a.district.as_ref())?;
+    // A spring statement bills the whole school year: a fall with
+    // qualifying students must be confirmed first, or half the year would
+    // go unbilled without anyone noticing.
+    let (snap, eval) = evaluate(&store, ctx.today)?;
+    let fall = fall_of(&store, &snap, &eval, a.term, a.district.as_ref())?;
+    let not_billed = unbilled(&fall, &confirmations, a.term);
     if confirmations.is_empty() {
         let who = a
             .district
@@ -256,17 +286,16 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
         } else {
             "has confirmed"
         };
-        return Err(Refused(format!(
+        let mut msg = format!(
             "{who} {what} its {} report (`mecred confirm --term {} --district C`): only a confirmed report is billed",
             a.term, a.term
-        ))
-        .into());
+        );
+        for n in &not_billed {
+            msg.push_str("; ");
+            msg.push_str(n);
+        }
+        return Err(Refused(msg).into());
     }
-    // A spring statement bills the whole school year: a fall with
-    // qualifying students must be confirmed first, or half the year would
-    // go unbilled without anyone noticing.
-    let (snap, eval) = evaluate(&store, ctx.today)?;
-    let fall = fall_of(&store, &snap, &eval, a.term, a.district.as_ref())?;
     let fall_term = year.fall();
     let unconfirmed: Vec<String> = confirmations
         .iter()
@@ -332,8 +361,11 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
                 v
             })
             .collect();
-        print_json(&json!({"term": a.term, "statements": list}))?;
+        print_json(&json!({"term": a.term, "statements": list, "not_billed": not_billed}))?;
         return Ok(Status::Ok);
+    }
+    for n in &not_billed {
+        eprintln!("not billed: {n}");
     }
     let mut total = Cents(0);
     for (s, o, pdf, _) in &out {
@@ -405,4 +437,54 @@ fn run_paid(ctx: &Context, a: FeesPaidArgs) -> anyhow::Result<Status> {
         println!("recorded: {}", statement_text(&s));
     }
     Ok(Status::Ok)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::domain::FeePart;
+    use crate::store::ConfirmationCounts;
+
+    #[test]
+    fn a_confirmed_fall_without_a_spring_confirmation_is_named_as_not_billed() {
+        let code = |c: &str| DistrictCode::parse(c).unwrap();
+        let spring: Term = "spring-2027".parse().unwrap();
+        let part = |rc: u64| {
+            Fall::Confirmed(FeePart {
+                term: "fall-2026".parse().unwrap(),
+                confirmation_seq: 1,
+                confirmation_sha256: String::new(),
+                counts: FeeCounts {
+                    regional_core: rc,
+                    ..FeeCounts::default()
+                },
+            })
+        };
+        let fall = BTreeMap::from([
+            (code("009"), part(2)),
+            (code("017"), part(3)),
+            (code("036"), part(0)),
+            (code("044"), Fall::Unconfirmed { qualifying: 1 }),
+        ]);
+        let confirmed = ConfirmationRecord {
+            district: code("017"),
+            term: spring,
+            seq: 1,
+            by: "op".into(),
+            at: "t".into(),
+            sha256: String::new(),
+            counts: ConfirmationCounts::default(),
+            withdrawn: None,
+        };
+        let n = unbilled(&fall, &[confirmed], spring);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(
+            n[0].starts_with(
+                "009 confirmed its fall-2026 report with qualifying students but not its spring-2027 report"
+            ),
+            "{n:?}"
+        );
+        assert!(n[0].contains("`mecred confirm --term spring-2027 --district 009`"));
+    }
 }
