@@ -13,7 +13,8 @@ pub mod upload;
 
 pub use calendar::{Date, SchoolYear, Season, Term};
 pub use fee::{
-    Cents, FeeCounts, FeeInvoice, FeePayment, FeeRates, FeeSchedule, FeeState, FeeStatement,
+    Cents, FeeCounts, FeeInvoice, FeePart, FeePayment, FeeRates, FeeSchedule, FeeState,
+    FeeStatement,
 };
 pub use finding::{Ack, Finding, FindingModule, FindingSeverity, Item, RuleId, finding_id};
 pub use ids::{DistrictCode, SchoolCode, StudentId};

@@ -47,8 +47,9 @@ pub use transfer::Transferred;
 /// The schema version this build writes and reads. 2: certificates carry
 /// their verification code (the stored encoding is positional, so a
 /// schema-1 database is refused rather than misread; its JSON export
-/// restores).
-pub const SCHEMA: u32 = 2;
+/// restores). 3: a fee statement carries the fall confirmation it bills
+/// (likewise; a schema-2 export restores, its statements billing no fall).
+pub const SCHEMA: u32 = 3;
 
 /// Writes per sled batch: one sled batch costs ~5 KB of memory per entry
 /// (STACK.md), so a change set is never written as one.

@@ -493,7 +493,8 @@ pub enum FeesCommand {
     /// Show the fee schedules (every year, or one).
     Show(FeesShowArgs),
     /// Write a fee statement (PDF and CSV) per confirmed district of a
-    /// spring term into DIR, with a stable number for BRAC.
+    /// spring term into DIR, with a stable number for BRAC; it bills the
+    /// school year (the fall and the spring confirmations).
     Statement(FeesStatementArgs),
     /// List the fee statements and where each stands.
     List(FeesListArgs),

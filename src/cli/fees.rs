@@ -3,11 +3,16 @@
 //! that confirmed its spring report, and tracks BRAC's invoice and the
 //! payment.
 //!
-//! A statement bills the counts the district's current confirmation
-//! recorded — not the report as it stands now — so the bill matches what
-//! the district confirmed. Re-running `fees statement` rewrites the same
-//! files from the stored statement (same number, same bytes).
+//! A statement bills the whole school year: the counts the district's
+//! current fall confirmation recorded plus those of its current spring
+//! confirmation — not the reports as they stand now — so the bill matches
+//! what the district confirmed. The spring term must be confirmed; a fall
+//! term with qualifying students must be too (refused otherwise, naming the
+//! district and the term), and a fall with none bills nothing. Re-running
+//! `fees statement` rewrites the same files from the stored statement (same
+//! number, same bytes).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -17,7 +22,9 @@ use super::args::{
     FeesCommand, FeesInvoicedArgs, FeesListArgs, FeesPaidArgs, FeesSetArgs, FeesShowArgs,
     FeesStatementArgs,
 };
+use super::check::evaluate;
 use super::context::now;
+use super::report::fall_of;
 use super::{Context, Refused, Status};
 use crate::domain::fee::statement_number;
 use crate::domain::{
@@ -25,6 +32,7 @@ use crate::domain::{
     Term,
 };
 use crate::report::fee_statement;
+use crate::report::fees::Fall;
 use crate::store::{ConfirmationRecord, StatementOutcome, Store};
 
 /// Runs a `mecred fees` subcommand.
@@ -71,7 +79,17 @@ fn schedule_text(s: &FeeSchedule) -> String {
     )
 }
 
-/// A statement in the `--json` shape.
+fn counts_json(c: &FeeCounts) -> Value {
+    json!({
+        "regional_core": c.regional_core,
+        "basic_statewide": c.basic_statewide,
+        "advanced_statewide": c.advanced_statewide,
+    })
+}
+
+/// A statement in the `--json` shape: `confirmation` and `counts` are the
+/// spring term's, `fall` the fall term's (no confirmation: it had no
+/// qualifying student), `year_counts` what is billed.
 fn statement_json(s: &FeeStatement) -> Value {
     json!({
         "number": s.number,
@@ -82,11 +100,13 @@ fn statement_json(s: &FeeStatement) -> Value {
         "state": s.state().as_str(),
         "issued": s.issued,
         "confirmation": {"seq": s.confirmation_seq, "sha256": s.confirmation_sha256},
-        "counts": {
-            "regional_core": s.counts.regional_core,
-            "basic_statewide": s.counts.basic_statewide,
-            "advanced_statewide": s.counts.advanced_statewide,
+        "counts": counts_json(&s.counts),
+        "fall": {
+            "term": s.fall_term(),
+            "confirmation": s.fall.as_ref().map(|f| json!({"seq": f.confirmation_seq, "sha256": f.confirmation_sha256})),
+            "counts": counts_json(&s.fall.as_ref().map(|f| f.counts).unwrap_or_default()),
         },
+        "year_counts": counts_json(&s.year_counts()),
         "schedule": s.schedule_seq,
         "rates": rates_json(&s.rates),
         "total_cents": s.total().0,
@@ -207,6 +227,29 @@ fn outcome_str(o: StatementOutcome) -> &'static str {
     }
 }
 
+/// Why each district that confirmed a fall with qualifying students but
+/// not `spring` gets no statement (its school year is billed once it
+/// confirms the spring, even with nobody qualifying then), by district.
+fn unbilled(
+    fall: &BTreeMap<DistrictCode, Fall>,
+    spring: &[ConfirmationRecord],
+    term: Term,
+) -> Vec<String> {
+    fall.iter()
+        .filter_map(|(d, f)| match f {
+            Fall::Confirmed(p)
+                if !p.counts.is_empty() && !spring.iter().any(|c| &c.district == d) =>
+            {
+                Some(format!(
+                    "{d} confirmed its {} report with qualifying students but not its {term} report: its school year is billed once it does (`mecred confirm --term {term} --district {d}`, even with no qualifying students)",
+                    p.term
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Runs `mecred fees statement --term spring-YYYY [--district C] -o DIR`.
 fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> {
     ctx.check_writable("issuing fee statements")?;
@@ -227,6 +270,12 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
         .into());
     };
     let confirmations = confirmed(&store, a.term, a.district.as_ref())?;
+    // A spring statement bills the whole school year: a fall with
+    // qualifying students must be confirmed first, or half the year would
+    // go unbilled without anyone noticing.
+    let (snap, eval) = evaluate(&store, ctx.today)?;
+    let fall = fall_of(&store, &snap, &eval, a.term, a.district.as_ref())?;
+    let not_billed = unbilled(&fall, &confirmations, a.term);
     if confirmations.is_empty() {
         let who = a
             .district
@@ -237,9 +286,32 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
         } else {
             "has confirmed"
         };
-        return Err(Refused(format!(
+        let mut msg = format!(
             "{who} {what} its {} report (`mecred confirm --term {} --district C`): only a confirmed report is billed",
             a.term, a.term
+        );
+        for n in &not_billed {
+            msg.push_str("; ");
+            msg.push_str(n);
+        }
+        return Err(Refused(msg).into());
+    }
+    let fall_term = year.fall();
+    let unconfirmed: Vec<String> = confirmations
+        .iter()
+        .filter_map(|c| match fall.get(&c.district) {
+            Some(Fall::Unconfirmed { qualifying }) => Some(format!(
+                "{} has not confirmed its {fall_term} report, which has {qualifying} qualifying student(s): confirm it first with `mecred confirm --term {fall_term} --district {}`",
+                c.district, c.district
+            )),
+            _ => None,
+        })
+        .collect();
+    if !unconfirmed.is_empty() {
+        return Err(Refused(format!(
+            "{}; the {} statement bills the whole school year {year}, {fall_term} included, so no statement was written",
+            unconfirmed.join("; "),
+            a.term
         ))
         .into());
     }
@@ -261,6 +333,10 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
                 regional_core: c.counts.regional_core,
                 basic_statewide: c.counts.basic_statewide,
                 advanced_statewide: c.counts.advanced_statewide,
+            },
+            fall: match fall.get(&c.district) {
+                Some(Fall::Confirmed(part)) => Some(part.clone()),
+                _ => None,
             },
             schedule_seq: schedule.seq,
             rates: schedule.rates,
@@ -285,8 +361,11 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
                 v
             })
             .collect();
-        print_json(&json!({"term": a.term, "statements": list}))?;
+        print_json(&json!({"term": a.term, "statements": list, "not_billed": not_billed}))?;
         return Ok(Status::Ok);
+    }
+    for n in &not_billed {
+        eprintln!("not billed: {n}");
     }
     let mut total = Cents(0);
     for (s, o, pdf, _) in &out {
@@ -294,9 +373,11 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
         let note = match o {
             StatementOutcome::New => "",
             StatementOutcome::Unchanged => " [already issued]",
-            StatementOutcome::Revised => " [revised: the confirmation or schedule changed]",
+            StatementOutcome::Revised => {
+                " [revised: a confirmation (fall or spring) or the schedule changed]"
+            }
             StatementOutcome::Kept => {
-                " [kept as invoiced: the confirmation or schedule changed since; settle it with BRAC]"
+                " [kept as invoiced: a confirmation or the schedule changed since; settle it with BRAC]"
             }
         };
         println!("{}{note}: {}", statement_text(s), pdf.display());
@@ -356,4 +437,54 @@ fn run_paid(ctx: &Context, a: FeesPaidArgs) -> anyhow::Result<Status> {
         println!("recorded: {}", statement_text(&s));
     }
     Ok(Status::Ok)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::domain::FeePart;
+    use crate::store::ConfirmationCounts;
+
+    #[test]
+    fn a_confirmed_fall_without_a_spring_confirmation_is_named_as_not_billed() {
+        let code = |c: &str| DistrictCode::parse(c).unwrap();
+        let spring: Term = "spring-2027".parse().unwrap();
+        let part = |rc: u64| {
+            Fall::Confirmed(FeePart {
+                term: "fall-2026".parse().unwrap(),
+                confirmation_seq: 1,
+                confirmation_sha256: String::new(),
+                counts: FeeCounts {
+                    regional_core: rc,
+                    ..FeeCounts::default()
+                },
+            })
+        };
+        let fall = BTreeMap::from([
+            (code("009"), part(2)),
+            (code("017"), part(3)),
+            (code("036"), part(0)),
+            (code("044"), Fall::Unconfirmed { qualifying: 1 }),
+        ]);
+        let confirmed = ConfirmationRecord {
+            district: code("017"),
+            term: spring,
+            seq: 1,
+            by: "op".into(),
+            at: "t".into(),
+            sha256: String::new(),
+            counts: ConfirmationCounts::default(),
+            withdrawn: None,
+        };
+        let n = unbilled(&fall, &[confirmed], spring);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(
+            n[0].starts_with(
+                "009 confirmed its fall-2026 report with qualifying students but not its spring-2027 report"
+            ),
+            "{n:?}"
+        );
+        assert!(n[0].contains("`mecred confirm --term spring-2027 --district 009`"));
+    }
 }

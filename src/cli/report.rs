@@ -9,9 +9,10 @@ use anyhow::Context as _;
 use super::args::ReportArgs;
 use super::check::evaluate;
 use super::{Context, Refused, Status};
-use crate::domain::{BatchState, DistrictCode, SchoolCode, Term};
+use crate::domain::{BatchState, DistrictCode, FeeCounts, FeePart, SchoolCode, Season, Term};
 use crate::policy::{Evaluation, Snapshot};
-use crate::report::fees::with_fees;
+use crate::report::fees::{Fall, with_fees};
+use crate::report::semester::totals;
 use crate::report::{Inputs, Report, build, render};
 use crate::store::Store;
 
@@ -36,7 +37,8 @@ pub(super) fn last_change_set(store: &Store) -> anyhow::Result<Option<u64>> {
 
 /// The report of a term for a district (or every district) as the store
 /// stands, with the evaluation it was built from, and its fee section
-/// when the term's school year has a fee schedule (outside the hash).
+/// when the term's school year has a fee schedule (outside the hash; a
+/// spring term's section bills the school year, see [`fall_of`]).
 pub(super) fn report_of(
     store: &Store,
     snap: &Snapshot,
@@ -52,7 +54,50 @@ pub(super) fn report_of(
         last_change_set: last_change_set(store)?,
     };
     let schedule = store.fee_schedule(term.school_year())?;
-    Ok(with_fees(build(snap, eval, inputs), schedule.as_ref()))
+    let report = build(snap, eval, inputs);
+    let fall = match (&schedule, term.season) {
+        (Some(_), Season::Spring) => fall_of(store, snap, eval, term, district)?,
+        _ => BTreeMap::new(),
+    };
+    Ok(with_fees(report, schedule.as_ref(), &fall))
+}
+
+/// Each district's fall term of `spring`'s school year, as a spring fee
+/// statement bills it: its current fall confirmation, or — without one —
+/// how many students qualify in the fall report as the data stands (a
+/// district with none is left out: nothing to confirm or bill). One
+/// district's, or every district's.
+pub(super) fn fall_of(
+    store: &Store,
+    snap: &Snapshot,
+    eval: &Evaluation,
+    spring: Term,
+    district: Option<&DistrictCode>,
+) -> anyhow::Result<BTreeMap<DistrictCode, Fall>> {
+    let fall = spring.school_year().fall();
+    let mut out = BTreeMap::new();
+    for c in store.confirmations()? {
+        if c.term == fall && c.is_current() && district.is_none_or(|d| *d == c.district) {
+            let part = FeePart {
+                term: fall,
+                confirmation_seq: c.seq,
+                confirmation_sha256: c.sha256.clone(),
+                counts: FeeCounts {
+                    regional_core: c.counts.regional_core,
+                    basic_statewide: c.counts.basic_statewide,
+                    advanced_statewide: c.counts.advanced_statewide,
+                },
+            };
+            out.insert(c.district, Fall::Confirmed(part));
+        }
+    }
+    for d in totals(snap, eval, fall).districts {
+        let qualifying = u64::try_from(d.totals.qualifying).unwrap_or(u64::MAX);
+        if qualifying > 0 && district.is_none_or(|x| *x == d.code) && !out.contains_key(&d.code) {
+            out.insert(d.code, Fall::Unconfirmed { qualifying });
+        }
+    }
+    Ok(out)
 }
 
 /// Whether the store knows a district at all (record, agreement or student).

@@ -2,6 +2,9 @@
 //! confirms its report and remits fees to BRAC, which invoices). Money is in
 //! whole cents, never floating point; a fee schedule per school year; a fee
 //! statement per district and spring term, with the number BRAC bills under.
+//! A spring statement bills the whole school year: what the district's fall
+//! confirmation recorded plus what its spring confirmation recorded (the
+//! semester report counts only credentials attained within its own term).
 
 use std::fmt;
 
@@ -158,6 +161,15 @@ impl FeeCounts {
 }
 
 impl FeeCounts {
+    /// `self + o` per credential, saturating.
+    pub fn plus(&self, o: &FeeCounts) -> FeeCounts {
+        FeeCounts {
+            regional_core: self.regional_core.saturating_add(o.regional_core),
+            basic_statewide: self.basic_statewide.saturating_add(o.basic_statewide),
+            advanced_statewide: self.advanced_statewide.saturating_add(o.advanced_statewide),
+        }
+    }
+
     /// Whether no student qualified (nothing is billed, not even the base fee).
     pub fn is_empty(&self) -> bool {
         self.regional_core == 0 && self.basic_statewide == 0 && self.advanced_statewide == 0
@@ -181,6 +193,20 @@ pub fn fee_due(rates: &FeeRates, counts: &FeeCounts) -> Cents {
     FEE_CREDENTIALS.iter().fold(rates.base, |sum, c| {
         sum.plus(rates.of(*c).times(counts.of(*c)))
     })
+}
+
+/// One term's part of a statement: the confirmation it bills and the
+/// counts that confirmation recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeePart {
+    /// The term confirmed.
+    pub term: Term,
+    /// The confirmation billed (its seq in the term).
+    pub confirmation_seq: u32,
+    /// That confirmation's report hash.
+    pub confirmation_sha256: String,
+    /// The counts it recorded.
+    pub counts: FeeCounts,
 }
 
 /// BRAC's invoice of a statement.
@@ -227,8 +253,9 @@ impl FeeState {
     }
 }
 
-/// A fee statement: what BRAC bills one district for one spring term,
-/// from the counts the district confirmed and the year's schedule.
+/// A fee statement: what BRAC bills one district for one school year,
+/// issued in its spring term, from the counts the district confirmed for
+/// the fall and the spring terms and the year's schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeStatement {
     /// Its stable number ([`statement_number`]).
@@ -239,12 +266,17 @@ pub struct FeeStatement {
     pub district_name: String,
     /// The spring term.
     pub term: Term,
-    /// The confirmation it bills (its seq in the term).
+    /// The spring confirmation it bills (its seq in the term).
     pub confirmation_seq: u32,
     /// That confirmation's report hash.
     pub confirmation_sha256: String,
-    /// The counts that confirmation recorded.
+    /// The counts the spring confirmation recorded.
     pub counts: FeeCounts,
+    /// The fall confirmation of the same school year it bills too; `None`
+    /// when the fall term had no qualifying student (nothing to confirm or
+    /// bill).
+    #[serde(default)]
+    pub fall: Option<FeePart>,
     /// The schedule's seq in its year.
     pub schedule_seq: u32,
     /// The rates billed.
@@ -262,9 +294,22 @@ pub struct FeeStatement {
 }
 
 impl FeeStatement {
-    /// The amount due.
+    /// The fall term of the statement's school year.
+    pub fn fall_term(&self) -> Term {
+        self.term.school_year().fall()
+    }
+
+    /// The counts billed over the school year: fall plus spring.
+    pub fn year_counts(&self) -> FeeCounts {
+        match &self.fall {
+            Some(f) => f.counts.plus(&self.counts),
+            None => self.counts,
+        }
+    }
+
+    /// The amount due: the year's counts priced once (one base fee).
     pub fn total(&self) -> Cents {
-        fee_due(&self.rates, &self.counts)
+        fee_due(&self.rates, &self.year_counts())
     }
 
     /// Where it stands.
@@ -428,6 +473,7 @@ mod tests {
             confirmation_seq: 1,
             confirmation_sha256: String::new(),
             counts: FeeCounts::default(),
+            fall: None,
             schedule_seq: 1,
             rates: FeeRates::default(),
             issued: Date::constant(2027, 6, 1),
@@ -457,5 +503,60 @@ mod tests {
         open.rates.regional_core = Cents(1000);
         let o = Outstanding::of(&[s, open.clone(), open]);
         assert_eq!((o.statements, o.total), (2, Cents(4000)));
+    }
+
+    #[test]
+    fn a_statement_bills_fall_plus_spring_with_one_base_fee() {
+        let spring: Term = "spring-2027".parse().unwrap();
+        let mut s = FeeStatement {
+            number: "FEE-2027S-017".into(),
+            district: DistrictCode::parse("017").unwrap(),
+            district_name: String::new(),
+            term: spring,
+            confirmation_seq: 2,
+            confirmation_sha256: String::new(),
+            counts: FeeCounts {
+                regional_core: 2,
+                basic_statewide: 1,
+                advanced_statewide: 0,
+            },
+            fall: None,
+            schedule_seq: 1,
+            rates: FeeRates {
+                regional_core: Cents(1000),
+                basic_statewide: Cents(1500),
+                advanced_statewide: Cents(2000),
+                base: Cents(5000),
+            },
+            issued: Date::constant(2027, 6, 1),
+            by: "op".into(),
+            at: "t".into(),
+            invoice: None,
+            payment: None,
+        };
+        assert_eq!(s.fall_term().to_string(), "fall-2026");
+        assert_eq!(s.total(), Cents(5000 + 2000 + 1500));
+        s.fall = Some(FeePart {
+            term: s.fall_term(),
+            confirmation_seq: 1,
+            confirmation_sha256: String::new(),
+            counts: FeeCounts {
+                regional_core: 3,
+                basic_statewide: 0,
+                advanced_statewide: 1,
+            },
+        });
+        assert_eq!(
+            s.year_counts(),
+            FeeCounts {
+                regional_core: 5,
+                basic_statewide: 1,
+                advanced_statewide: 1,
+            }
+        );
+        assert_eq!(s.total(), Cents(5000 + 5000 + 1500 + 2000));
+        // Spring with nobody still bills a fall with students (and the base).
+        s.counts = FeeCounts::default();
+        assert_eq!(s.total(), Cents(5000 + 3000 + 2000));
     }
 }

@@ -1,5 +1,7 @@
 //! Fee statements for BRAC (issue 8, "Fees"): what one district owes for a
-//! spring term, from the counts it confirmed and the year's fee schedule.
+//! school year, billed each spring, from the counts it confirmed for the
+//! fall and the spring terms and the year's fee schedule; each term's lines
+//! shown apart.
 //! Pure: [`lines`] is the content, [`pdf`] draws it (deterministic: the same
 //! statement gives the same bytes) and [`csv`] lists it for BRAC's books.
 
@@ -11,7 +13,7 @@ use krilla::text::{Font, TextDirection};
 
 use super::certificate::{CertificateError, long_date};
 use crate::domain::fee::FEE_CREDENTIALS;
-use crate::domain::{Cents, FeeStatement};
+use crate::domain::{Cents, FeeCounts, FeeStatement, Term};
 
 /// DejaVu Sans, as on the certificates.
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -19,36 +21,62 @@ const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// US Letter, portrait, in points.
 const PAGE: (f32, f32) = (612.0, 792.0);
 
-/// One billed line: what, how many, at what rate, for how much.
+/// One billed line: which term, what, how many, at what rate, for how much.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    /// `Regional Core`…, or `District base fee`.
+    /// The term confirmed (`None` for the base fee, billed once a year).
+    pub term: Option<Term>,
+    /// `Regional Core`…, `No qualifying students`, or `District base fee`.
     pub item: &'static str,
     /// Qualifying students (1 for the base fee).
     pub count: u64,
-    /// The rate.
-    pub rate: Cents,
+    /// The rate (`None` on a no-qualifying-students line).
+    pub rate: Option<Cents>,
     /// `count × rate`.
     pub amount: Cents,
 }
 
-/// The billed lines: one per credential, then the base fee when there is
-/// one and a student qualified.
-pub fn items(s: &FeeStatement) -> Vec<Item> {
-    let mut out: Vec<Item> = FEE_CREDENTIALS
+/// The item of a term no student qualified in.
+pub const NO_QUALIFYING: &str = "No qualifying students";
+
+/// A term's lines: one per credential, or one saying nobody qualified.
+fn term_items(s: &FeeStatement, term: Term, counts: &FeeCounts) -> Vec<Item> {
+    if counts.is_empty() {
+        return vec![Item {
+            term: Some(term),
+            item: NO_QUALIFYING,
+            count: 0,
+            rate: None,
+            amount: Cents(0),
+        }];
+    }
+    FEE_CREDENTIALS
         .iter()
         .map(|c| Item {
+            term: Some(term),
             item: c.as_str(),
-            count: s.counts.of(*c),
-            rate: s.rates.of(*c),
-            amount: s.rates.of(*c).times(s.counts.of(*c)),
+            count: counts.of(*c),
+            rate: Some(s.rates.of(*c)),
+            amount: s.rates.of(*c).times(counts.of(*c)),
         })
-        .collect();
-    if s.rates.base > Cents(0) && !s.counts.is_empty() {
+        .collect()
+}
+
+/// The billed lines: the fall term's (from its confirmation, or "no
+/// qualifying students" when it had none), then the spring term's, then
+/// the base fee — once for the year — when there is one and a student
+/// qualified in either term.
+pub fn items(s: &FeeStatement) -> Vec<Item> {
+    let no_fall = FeeCounts::default();
+    let fall = s.fall.as_ref().map_or(&no_fall, |f| &f.counts);
+    let mut out = term_items(s, s.fall_term(), fall);
+    out.extend(term_items(s, s.term, &s.counts));
+    if s.rates.base > Cents(0) && !s.year_counts().is_empty() {
         out.push(Item {
+            term: None,
             item: "District base fee",
             count: 1,
-            rate: s.rates.base,
+            rate: Some(s.rates.base),
             amount: s.rates.base,
         });
     }
@@ -86,27 +114,45 @@ pub fn lines(s: &FeeStatement) -> Vec<(f32, String)> {
         (
             10.0,
             format!(
-                "Billed from the district's confirmed report (confirmation {}, SHA-256 {}).",
-                s.confirmation_seq, s.confirmation_sha256
-            ),
-        ),
-        (
-            10.0,
-            format!(
-                "Fee schedule {} (version {}).",
-                s.term.school_year(),
-                s.schedule_seq
+                "Bills the school year {} from the district's confirmed reports:",
+                s.term.school_year()
             ),
         ),
     ];
-    for i in items(s) {
-        let what = if i.item == "District base fee" {
-            format!("{}: {}", i.item, i.amount)
-        } else {
+    let confirmation = |term: Term, seq: u32, sha: &str| {
+        (8.0, format!("{term}: confirmation {seq}, SHA-256 {sha}."))
+    };
+    out.push(match &s.fall {
+        Some(f) => confirmation(f.term, f.confirmation_seq, &f.confirmation_sha256),
+        None => (
+            8.0,
             format!(
-                "{}: {} student(s) x {} = {}",
-                i.item, i.count, i.rate, i.amount
-            )
+                "{}: no confirmation needed (no qualifying students).",
+                s.fall_term()
+            ),
+        ),
+    });
+    out.push(confirmation(
+        s.term,
+        s.confirmation_seq,
+        &s.confirmation_sha256,
+    ));
+    out.push((
+        10.0,
+        format!(
+            "Fee schedule {} (version {}).",
+            s.term.school_year(),
+            s.schedule_seq
+        ),
+    ));
+    for i in items(s) {
+        let what = match (i.term, i.rate) {
+            (None, _) => format!("{}: {}", i.item, i.amount),
+            (Some(t), None) => format!("{t}: no qualifying students"),
+            (Some(t), Some(rate)) => format!(
+                "{t} {}: {} student(s) x {rate} = {}",
+                i.item, i.count, i.amount
+            ),
         };
         out.push((13.0, what));
     }
@@ -153,21 +199,23 @@ pub fn pdf(s: &FeeStatement) -> Result<Vec<u8>, CertificateError> {
 }
 
 /// The CSV header.
-pub const CSV_HEADER: [&str; 10] = [
+pub const CSV_HEADER: [&str; 11] = [
     "Statement",
     "Term",
     "School Year",
     "District",
     "District Name",
     "Issued",
+    "Billed Term",
     "Item",
     "Students",
     "Rate",
     "Amount",
 ];
 
-/// One row per billed line, then a `Total` row; amounts in dollars with two
-/// decimals, no currency sign.
+/// One row per billed line (its term in `Billed Term`, blank for the base
+/// fee), then a `Total` row; amounts in dollars with two decimals, no
+/// currency sign.
 pub fn csv(s: &FeeStatement) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
@@ -177,7 +225,7 @@ pub fn csv(s: &FeeStatement) -> Vec<u8> {
     let term = s.term.to_string();
     let year = s.term.school_year().to_string();
     let issued = s.issued.to_string();
-    let row = |item: &str, count: String, rate: String, amount: Cents| {
+    let row = |billed: String, item: &str, count: String, rate: String, amount: Cents| {
         [
             s.number.clone(),
             term.clone(),
@@ -185,6 +233,7 @@ pub fn csv(s: &FeeStatement) -> Vec<u8> {
             s.district.to_string(),
             s.district_name.clone(),
             issued.clone(),
+            billed,
             item.to_string(),
             count,
             rate,
@@ -192,9 +241,21 @@ pub fn csv(s: &FeeStatement) -> Vec<u8> {
         ]
     };
     for i in items(s) {
-        let _ = w.write_record(row(i.item, i.count.to_string(), i.rate.plain(), i.amount));
+        let _ = w.write_record(row(
+            i.term.map(|t| t.to_string()).unwrap_or_default(),
+            i.item,
+            i.count.to_string(),
+            i.rate.map(Cents::plain).unwrap_or_default(),
+            i.amount,
+        ));
     }
-    let _ = w.write_record(row("Total", String::new(), String::new(), s.total()));
+    let _ = w.write_record(row(
+        String::new(),
+        "Total",
+        String::new(),
+        String::new(),
+        s.total(),
+    ));
     w.into_inner().unwrap_or_default()
 }
 
@@ -202,7 +263,7 @@ pub fn csv(s: &FeeStatement) -> Vec<u8> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::domain::{Date, DistrictCode, FeeCounts, FeeRates};
+    use crate::domain::{Date, DistrictCode, FeePart, FeeRates};
 
     pub(crate) fn sample() -> FeeStatement {
         FeeStatement {
@@ -217,6 +278,16 @@ mod tests {
                 basic_statewide: 3,
                 advanced_statewide: 0,
             },
+            fall: Some(FeePart {
+                term: "fall-2026".parse().unwrap(),
+                confirmation_seq: 2,
+                confirmation_sha256: "cd".repeat(32),
+                counts: FeeCounts {
+                    regional_core: 4,
+                    basic_statewide: 0,
+                    advanced_statewide: 1,
+                },
+            }),
             schedule_seq: 2,
             rates: FeeRates {
                 regional_core: Cents(1000),
@@ -242,11 +313,17 @@ mod tests {
             "District: Caddo Parish (017)",
             "Term: spring-2027 (school year 2026-27)",
             "Issued: June 4, 2027",
-            "Regional Core: 12 student(s) x $10.00 = $120.00",
-            "Basic Statewide: 3 student(s) x $15.50 = $46.50",
-            "Advanced Statewide: 0 student(s) x $20.00 = $0.00",
+            "Bills the school year 2026-27 from the district's confirmed reports:",
+            &format!("fall-2026: confirmation 2, SHA-256 {}.", "cd".repeat(32)),
+            &format!("spring-2027: confirmation 1, SHA-256 {}.", "ab".repeat(32)),
+            "fall-2026 Regional Core: 4 student(s) x $10.00 = $40.00",
+            "fall-2026 Basic Statewide: 0 student(s) x $15.50 = $0.00",
+            "fall-2026 Advanced Statewide: 1 student(s) x $20.00 = $20.00",
+            "spring-2027 Regional Core: 12 student(s) x $10.00 = $120.00",
+            "spring-2027 Basic Statewide: 3 student(s) x $15.50 = $46.50",
+            "spring-2027 Advanced Statewide: 0 student(s) x $20.00 = $0.00",
             "District base fee: $250.00",
-            "Total due: $416.50",
+            "Total due: $476.50",
         ] {
             assert!(text.contains(want), "{want:?} not in {text:?}");
         }
@@ -271,16 +348,56 @@ mod tests {
         let l = lines(&s);
         assert!(!l.iter().any(|(_, t)| t.contains("base fee")));
         assert!(l.iter().any(|(_, t)| t == "District: 017"));
-        assert!(l.iter().any(|(_, t)| t == "Total due: $166.50"));
+        assert!(l.iter().any(|(_, t)| t == "Total due: $226.50"));
     }
 
     #[test]
-    fn no_qualifying_student_bills_nothing() {
+    fn a_fall_without_qualifying_students_says_so_and_bills_spring_only() {
+        let mut s = sample();
+        s.fall = None;
+        let l: Vec<String> = lines(&s).into_iter().map(|(_, t)| t).collect();
+        assert!(
+            l.contains(&"fall-2026: no confirmation needed (no qualifying students).".into()),
+            "{l:?}"
+        );
+        assert!(
+            l.contains(&"fall-2026: no qualifying students".into()),
+            "{l:?}"
+        );
+        assert!(!l.iter().any(|t| t.starts_with("fall-2026 Regional Core")));
+        assert!(l.contains(&"Total due: $416.50".into()), "{l:?}");
+        // Confirmed with nobody: the confirmation shows, no credential lines.
+        let mut z = sample();
+        if let Some(f) = z.fall.as_mut() {
+            f.counts = FeeCounts::default();
+        }
+        let l: Vec<String> = lines(&z).into_iter().map(|(_, t)| t).collect();
+        assert!(l.iter().any(|t| t.starts_with("fall-2026: confirmation 2")));
+        assert!(
+            l.contains(&"fall-2026: no qualifying students".into()),
+            "{l:?}"
+        );
+        assert!(l.contains(&"Total due: $416.50".into()), "{l:?}");
+    }
+
+    #[test]
+    fn no_qualifying_student_all_year_bills_nothing() {
         let mut s = sample();
         s.counts = FeeCounts::default();
+        s.fall = None;
         let l = lines(&s);
         assert!(!l.iter().any(|(_, t)| t.contains("base fee")));
+        assert!(
+            l.iter()
+                .any(|(_, t)| t == "spring-2027: no qualifying students")
+        );
         assert!(l.iter().any(|(_, t)| t == "Total due: $0.00"));
+        // Nobody in spring but some in the fall: fall and the base are billed.
+        let mut f = sample();
+        f.counts = FeeCounts::default();
+        let l = lines(&f);
+        assert!(l.iter().any(|(_, t)| t == "District base fee: $250.00"));
+        assert!(l.iter().any(|(_, t)| t == "Total due: $310.00"));
     }
 
     #[test]
@@ -288,12 +405,23 @@ mod tests {
         let text = String::from_utf8(csv(&sample())).unwrap();
         assert_eq!(
             text,
-            "Statement,Term,School Year,District,District Name,Issued,Item,Students,Rate,Amount\n\
-             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,Regional Core,12,10.00,120.00\n\
-             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,Basic Statewide,3,15.50,46.50\n\
-             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,Advanced Statewide,0,20.00,0.00\n\
-             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,District base fee,1,250.00,250.00\n\
-             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,Total,,,416.50\n"
+            "Statement,Term,School Year,District,District Name,Issued,Billed Term,Item,Students,Rate,Amount\n\
+             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,fall-2026,Regional Core,4,10.00,40.00\n\
+             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,fall-2026,Basic Statewide,0,15.50,0.00\n\
+             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,fall-2026,Advanced Statewide,1,20.00,20.00\n\
+             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,spring-2027,Regional Core,12,10.00,120.00\n\
+             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,spring-2027,Basic Statewide,3,15.50,46.50\n\
+             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,spring-2027,Advanced Statewide,0,20.00,0.00\n\
+             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,,District base fee,1,250.00,250.00\n\
+             FEE-2027S-017,spring-2027,2026-27,017,Caddo Parish,2027-06-04,,Total,,,476.50\n"
         );
+        let mut s = sample();
+        s.fall = None;
+        let text = String::from_utf8(csv(&s)).unwrap();
+        assert!(
+            text.contains("2027-06-04,fall-2026,No qualifying students,0,,0.00\n"),
+            "{text}"
+        );
+        assert!(text.ends_with(",Total,,,416.50\n"), "{text}");
     }
 }

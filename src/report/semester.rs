@@ -55,9 +55,10 @@ pub struct Report {
     pub districts: Vec<DistrictReport>,
     /// Totals over every district listed (statewide reports only).
     pub statewide: Option<Totals>,
-    /// The fee due per district (a spring term whose school year has a fee
-    /// schedule; see [`super::fees`]). Left out of the hash: setting a
-    /// schedule does not change what a district confirmed.
+    /// The fee due per district for the school year (a spring term whose
+    /// school year has a fee schedule; see [`super::fees`]). Left out of the
+    /// hash: setting a schedule or confirming the fall does not change what
+    /// a district confirms for the spring.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fees: Option<super::fees::Fees>,
 }

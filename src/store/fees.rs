@@ -19,11 +19,11 @@ pub enum StatementOutcome {
     New,
     /// Already stored with the same counts and rates: left as it was.
     Unchanged,
-    /// Stored but not yet invoiced, and the confirmation or schedule changed
-    /// since: replaced (same number).
+    /// Stored but not yet invoiced, and a confirmation (fall or spring) or
+    /// the schedule changed since: replaced (same number).
     Revised,
-    /// Stored and already invoiced or paid, and the confirmation or schedule
-    /// changed since: kept as BRAC has it (the caller says so).
+    /// Stored and already invoiced or paid, and a confirmation or the
+    /// schedule changed since: kept as BRAC has it (the caller says so).
     Kept,
 }
 
@@ -34,6 +34,7 @@ fn same_bill(a: &FeeStatement, b: &FeeStatement) -> bool {
         && a.confirmation_seq == b.confirmation_seq
         && a.confirmation_sha256 == b.confirmation_sha256
         && a.schedule_seq == b.schedule_seq
+        && a.fall == b.fall
 }
 
 impl Store {
@@ -87,7 +88,8 @@ impl Store {
     /// Stores a statement unless one with the same number bills the same
     /// thing already; a changed one replaces the stored one only while BRAC
     /// has not invoiced it. Returns the statement as stored and what was
-    /// done. Refused when `number` is not the term's and district's.
+    /// done. Refused when `number` is not the term's and district's, or a
+    /// fall part is not the fall of the same school year.
     /// Durable before it returns.
     pub fn issue_fee_statement(
         &self,
@@ -99,6 +101,17 @@ impl Store {
             return Err(StoreError::Refused(format!(
                 "{} is not the statement number of {} {} (fees are billed for spring terms)",
                 statement.number, statement.district, statement.term
+            )));
+        }
+        if let Some(f) = &statement.fall
+            && f.term != statement.fall_term()
+        {
+            return Err(StoreError::Refused(format!(
+                "{} bills the school year {}: its fall part must be {}, not {}",
+                statement.number,
+                statement.term.school_year(),
+                statement.fall_term(),
+                f.term
             )));
         }
         let _w = self.writer();
@@ -240,6 +253,7 @@ mod tests {
                 basic_statewide: 1,
                 advanced_statewide: 0,
             },
+            fall: None,
             schedule_seq: 1,
             rates: schedule("2026-27", 1000).rates,
             issued: Date::constant(2027, 6, 1),
@@ -295,6 +309,38 @@ mod tests {
         assert_eq!(kept.issued, Date::constant(2027, 6, 1));
         let (_, o) = s.issue_fee_statement(statement("017", 4)).unwrap();
         assert_eq!(o, StatementOutcome::Revised);
+        // A fall confirmation billed since (or a new one) revises it too.
+        let with_fall = |seq: u32| {
+            let mut x = statement("017", 4);
+            x.fall = Some(crate::domain::FeePart {
+                term: "fall-2026".parse().unwrap(),
+                confirmation_seq: seq,
+                confirmation_sha256: "cd".repeat(32),
+                counts: FeeCounts {
+                    regional_core: 2,
+                    ..FeeCounts::default()
+                },
+            });
+            x
+        };
+        let (_, o) = s.issue_fee_statement(with_fall(1)).unwrap();
+        assert_eq!(o, StatementOutcome::Revised);
+        let (_, o) = s.issue_fee_statement(with_fall(1)).unwrap();
+        assert_eq!(o, StatementOutcome::Unchanged);
+        let (stored, o) = s.issue_fee_statement(with_fall(2)).unwrap();
+        assert_eq!(o, StatementOutcome::Revised);
+        assert_eq!(stored.fall.unwrap().confirmation_seq, 2);
+        let (_, o) = s.issue_fee_statement(statement("017", 4)).unwrap();
+        assert_eq!(o, StatementOutcome::Revised);
+        let mut wrong = with_fall(3);
+        if let Some(f) = wrong.fall.as_mut() {
+            f.term = "fall-2025".parse().unwrap();
+        }
+        let e = s.issue_fee_statement(wrong).unwrap_err();
+        assert!(
+            e.to_string().contains("must be fall-2026, not fall-2025"),
+            "{e}"
+        );
         s.invoice_fee_statement("fee-2027s-017", " BRAC-9 ", "op", "t")
             .unwrap();
         let (stored, o) = s.issue_fee_statement(statement("017", 5)).unwrap();
@@ -374,6 +420,13 @@ mod tests {
         assert_eq!(export(&t), first);
         assert_eq!(t.fee_statements().unwrap(), s.fee_statements().unwrap());
         assert_eq!(t.fee_schedules().unwrap(), s.fee_schedules().unwrap());
+        // A dump written before statements billed the fall restores: no fall.
+        let old = text.replace(",\"fall\":null", "");
+        assert_ne!(old, text);
+        let d = tempfile::tempdir().unwrap();
+        let v = Store::open(d.path()).unwrap();
+        v.restore(&mut old.as_bytes()).unwrap();
+        assert_eq!(v.fee_statements().unwrap(), s.fee_statements().unwrap());
         // The same statement twice in a dump is refused.
         let c = tempfile::tempdir().unwrap();
         let u = Store::open(c.path()).unwrap();
