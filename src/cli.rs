@@ -25,8 +25,8 @@ mod uploads;
 pub use args::{Cli, Command};
 pub use check::{evaluate, load_snapshot};
 pub use context::Context;
-pub use import::{Staged, stage, stage_reporting};
-pub use tui_source::store_source;
+pub use import::{Staged, absolute, file_name, stage, stage_reporting};
+pub use tui_source::{stage_bytes, store_source};
 
 use std::process::ExitCode;
 

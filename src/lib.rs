@@ -9,5 +9,6 @@ pub mod import;
 pub mod policy;
 pub mod report;
 pub mod search;
+pub mod server;
 pub mod store;
 pub mod tui;

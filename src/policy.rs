@@ -15,4 +15,4 @@ mod student_rules;
 mod tests;
 
 pub use engine::{Evaluation, StudentSummary, YearSet};
-pub use snapshot::{Confirmation, Snapshot, StudentFile, Touched};
+pub use snapshot::{Confirmation, Snapshot, SnapshotParts, StudentFile, Touched};

@@ -17,7 +17,7 @@ pub mod theme;
 pub mod widgets;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;
 

@@ -160,24 +160,10 @@ impl Source for StoreSource {
     ) -> anyhow::Result<StageOutcome> {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let ctx = Context {
-            db: None,
-            today,
-            today_given: true,
-            json: true,
-            read_only: false,
-            keymap: "default".into(),
-            actor: actor.to_string(),
-        };
         let name = super::import::file_name(path);
-        Ok(
-            match super::stage_reporting(&ctx, &self.0, &name, bytes, kind, term, progress)? {
-                super::Staged::Rejected { problem, .. } => StageOutcome::Rejected(problem),
-                super::Staged::Batch { id, .. } => {
-                    self.0.set_origin(id, &super::import::absolute(path))?;
-                    StageOutcome::Staged(id)
-                }
-            },
+        let origin = super::import::absolute(path);
+        stage_bytes(
+            &self.0, &name, bytes, kind, term, today, actor, &origin, progress,
         )
     }
     fn batch_writes(&self, id: u64, today: Date) -> anyhow::Result<Vec<Write>> {
@@ -267,6 +253,42 @@ fn one_district(writes: &[Write]) -> Option<DistrictCode> {
 /// The store as the TUI's data source (benches and tests drive the UI on it).
 pub fn store_source(store: &Store) -> Arc<dyn Source + Send + Sync> {
     Arc::new(StoreSource(store.clone(), PathBuf::from(".")))
+}
+
+/// Stages an upload's `bytes` (the file `name`, read from `origin`) as the
+/// UI's import does: triaged, staged, nothing committed, where it was read
+/// from recorded for its error return file. Used by the store source and
+/// by the server for a client's file.
+#[allow(clippy::too_many_arguments)]
+pub fn stage_bytes(
+    store: &Store,
+    name: &str,
+    bytes: Vec<u8>,
+    kind: Option<BatchKind>,
+    term: Term,
+    today: Date,
+    actor: &str,
+    origin: &str,
+    progress: &mut dyn FnMut(crate::domain::StageStep),
+) -> anyhow::Result<StageOutcome> {
+    let ctx = Context {
+        db: None,
+        today,
+        today_given: true,
+        json: true,
+        read_only: false,
+        keymap: "default".into(),
+        actor: actor.to_string(),
+    };
+    Ok(
+        match super::stage_reporting(&ctx, store, name, bytes, kind, term, progress)? {
+            super::Staged::Rejected { problem, .. } => StageOutcome::Rejected(problem),
+            super::Staged::Batch { id, .. } => {
+                store.set_origin(id, origin)?;
+                StageOutcome::Staged(id)
+            }
+        },
+    )
 }
 
 /// Opens the terminal UI on `store`.

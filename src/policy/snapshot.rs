@@ -38,7 +38,7 @@ impl StudentFile {
 /// CONFIRM-STALE see it: the hash confirmed and the hash of the same
 /// district and term's report computed now (the report builder computes it;
 /// until confirmations exist the CLI passes none).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Confirmation {
     /// The district.
     pub district: DistrictCode,
@@ -113,10 +113,65 @@ fn put<T, K: Ord>(list: &mut Vec<T>, key: &K, value: Option<T>, key_of: impl Fn(
     }
 }
 
+/// A snapshot taken apart to travel (the server sends one to each client):
+/// every record, the committed uploads and the confirmations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SnapshotParts {
+    /// Every record, districts and agreements first.
+    pub records: Vec<Record>,
+    /// The committed completions uploads.
+    pub uploads: Vec<(DistrictCode, Term)>,
+    /// The confirmations with their current report hashes.
+    pub confirmations: Vec<Confirmation>,
+}
+
 impl Snapshot {
     /// An empty snapshot.
     pub fn new() -> Snapshot {
         Snapshot::default()
+    }
+
+    /// Everything in the snapshot, to rebuild it with
+    /// [`Snapshot::from_parts`].
+    pub fn parts(&self) -> SnapshotParts {
+        let mut records: Vec<Record> = self
+            .districts
+            .values()
+            .cloned()
+            .map(Record::District)
+            .collect();
+        records.extend(
+            self.agreements
+                .values()
+                .flat_map(BTreeMap::values)
+                .cloned()
+                .map(Record::Agreement),
+        );
+        for e in self.students.values() {
+            let f = &e.file;
+            records.extend(f.student.iter().cloned().map(Record::Student));
+            records.extend(f.exams.iter().cloned().map(Record::Exam));
+            records.extend(f.statewide.iter().cloned().map(Record::Statewide));
+            records.extend(f.certificates.iter().cloned().map(Record::Certificate));
+        }
+        SnapshotParts {
+            records,
+            uploads: self.uploads.iter().cloned().collect(),
+            confirmations: self.confirmations.clone(),
+        }
+    }
+
+    /// The snapshot [`Snapshot::parts`] took apart.
+    pub fn from_parts(parts: SnapshotParts) -> Snapshot {
+        let mut s = Snapshot::new();
+        for r in parts.records {
+            s.insert(r);
+        }
+        for (d, t) in parts.uploads {
+            s.add_upload(d, t);
+        }
+        s.set_confirmations(parts.confirmations);
+        s
     }
 
     /// Sets the record under `key` to `value` (`None` removes it).
@@ -338,5 +393,30 @@ impl Snapshot {
         all.extend(self.uploads.iter().map(|(d, _)| d.clone()));
         all.extend(self.confirmations.iter().map(|c| c.district.clone()));
         all
+    }
+}
+
+#[cfg(test)]
+mod parts_tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_taken_apart_and_rebuilt_is_the_same() {
+        let src = crate::tui::fixture::source();
+        let mut snap = crate::tui::Source::snapshot(&src).unwrap();
+        let d = DistrictCode::parse("017").unwrap();
+        let term: Term = "fall-2026".parse().unwrap();
+        snap.add_upload(d.clone(), term);
+        snap.set_confirmations(vec![Confirmation {
+            district: d,
+            term,
+            sha256: "a".into(),
+            current_sha256: "b".into(),
+        }]);
+        let parts = snap.parts();
+        assert!(parts.records.len() > 5);
+        let json = serde_json::to_vec(&parts).unwrap();
+        let back: SnapshotParts = serde_json::from_slice(&json).unwrap();
+        assert_eq!(Snapshot::from_parts(back), snap);
     }
 }

@@ -8,7 +8,7 @@ use super::html;
 use super::semester::{BlockedRow, CREDENTIALS, DistrictReport, FindingRow, Report, Totals};
 
 /// An output format of `mecred report --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// Markdown (`md`).
     Markdown,

@@ -91,6 +91,11 @@ pub enum Msg {
     Committed(Vec<Write>),
     /// What committing batch `.0` would write (for [`Host::preview`]).
     Preview(u64, Result<Vec<Write>, String>),
+    /// Someone else committed a change set (pushed by the server): the
+    /// status line's text and its writes.
+    Remote(String, Vec<Write>),
+    /// The connection to the server came back: everything is read again.
+    Resync(String),
 }
 
 /// A handle for whatever commits a change set in this process (an import,
@@ -103,6 +108,23 @@ impl Changes {
     /// A change set was committed; returns `false` if the TUI has gone.
     pub fn committed(&self, writes: Vec<Write>) -> bool {
         self.0.send(Msg::Committed(writes)).is_ok()
+    }
+
+    /// Someone else committed `writes`; `text` says who and what.
+    pub fn remote(&self, text: String, writes: Vec<Write>) -> bool {
+        self.0.send(Msg::Remote(text, writes)).is_ok()
+    }
+
+    /// A line for the status bar (`alert`: shown as a problem).
+    pub fn notice(&self, text: String, alert: bool) -> bool {
+        self.0
+            .send(Msg::Loaded(Box::new(Loaded::Message(text, alert))))
+            .is_ok()
+    }
+
+    /// Everything must be read again (the server came back); `text` says so.
+    pub fn resync(&self, text: String) -> bool {
+        self.0.send(Msg::Resync(text)).is_ok()
     }
 }
 
@@ -393,6 +415,17 @@ pub fn handle_msg(app: &mut App, host: &mut Host, msg: Msg) -> anyhow::Result<Ve
         Msg::Policy(r) => host.policy_loaded(app, r),
         Msg::Committed(writes) => host.committed(app, writes),
         Msg::Preview(id, writes) => host.preview(app, id, writes),
+        Msg::Remote(text, writes) => {
+            let mut effects = host.committed(app, writes);
+            effects.extend(app.loaded(Loaded::Message(text, false)));
+            effects
+        }
+        Msg::Resync(text) => {
+            let mut effects = vec![Effect::Evaluate];
+            effects.extend(app.refresh());
+            effects.extend(app.loaded(Loaded::Message(text, false)));
+            effects
+        }
     })
 }
 
@@ -407,6 +440,7 @@ fn event_loop(
     app.resize(size.width, size.height);
     let (tx, rx) = mpsc::channel();
     let mut workers = Workers::new(source, &tx);
+    source.subscribe(Changes(tx.clone()));
     input_thread(tx);
     let mut clear = workers.run(app, host, start);
     loop {

@@ -50,7 +50,7 @@ impl ReportData {
 }
 
 /// An audit event without its writes: one row of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventSummary {
     /// Sequence number.
     pub seq: u64,
@@ -96,6 +96,13 @@ pub trait Source {
 
     // The reads below have defaults (nothing stored) so a partial source,
     // such as a test double, needs only the five above.
+
+    /// Hands the source the UI's change channel: a source shared with
+    /// other people (the server's) pushes their change sets through it.
+    /// Nothing by default.
+    fn subscribe(&self, changes: crate::tui::runtime::Changes) {
+        let _ = changes;
+    }
 
     /// Every school, by code (the global finder).
     fn all_schools(&self) -> anyhow::Result<Vec<School>> {
@@ -348,7 +355,7 @@ pub trait Source {
 }
 
 /// What staging a file gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StageOutcome {
     /// A whole-file problem: nothing staged.
     Rejected(Problem),

@@ -1,0 +1,499 @@
+//! The client side: [`Remote`] is a [`Source`] whose every call is a
+//! request to the server. A reader thread matches replies to waiting calls
+//! by id and hands pushed change sets to the UI. When the server goes away,
+//! waiting calls fail, the UI says "reconnecting", and the next server to
+//! answer on the socket is picked up (the UI then reads everything again).
+
+use std::collections::HashMap;
+use std::io::{BufReader, BufWriter};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Context as _, anyhow, bail};
+
+use super::wire::{ClientMsg, Request, ServerMsg, VERSION, Value, read_frame, write_frame};
+use crate::domain::{
+    Ack, Batch, BatchKind, Date, District, DistrictCode, ExamAttempt, FeeStatement, Note,
+    NoteTarget, Record, RecordKey, RowResult, School, SchoolCode, StageStep, Student, StudentId,
+    Term, Write,
+};
+use crate::policy::Snapshot;
+use crate::report::Format;
+use crate::store::{ConfirmationRecord, Event};
+use crate::tui::runtime::Changes;
+use crate::tui::source::{EventSummary, ReportData, Source, StageOutcome};
+
+/// How often a lost connection is tried again.
+const RETRY: Duration = Duration::from_millis(250);
+
+type Reply = Result<Value, String>;
+
+/// The live connection.
+struct Conn {
+    writer: BufWriter<UnixStream>,
+    /// Bumped per connection, so a stale reader cannot clear a newer one.
+    generation: u64,
+}
+
+#[derive(Default)]
+struct State {
+    conn: Option<Conn>,
+    generation: u64,
+    next_id: u64,
+    /// A reconnect loop is running.
+    retrying: bool,
+}
+
+struct Inner {
+    socket: PathBuf,
+    today: Date,
+    state: Mutex<State>,
+    pending: Mutex<HashMap<u64, Sender<Reply>>>,
+    changes: Mutex<Option<Changes>>,
+    user: Mutex<String>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A [`Source`] served by the `mecred` server on a socket.
+#[derive(Clone)]
+pub struct Remote(Arc<Inner>);
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Remote")
+            .field("socket", &self.0.socket)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Remote {
+    /// Connects to the server on `socket`; `today` is the day its
+    /// evaluations are for.
+    pub fn connect(socket: &Path, today: Date) -> anyhow::Result<Remote> {
+        let remote = Remote(Arc::new(Inner {
+            socket: socket.to_path_buf(),
+            today,
+            state: Mutex::new(State::default()),
+            pending: Mutex::new(HashMap::new()),
+            changes: Mutex::new(None),
+            user: Mutex::new(String::new()),
+        }));
+        let mut state = lock(&remote.0.state);
+        remote.open(&mut state)?;
+        drop(state);
+        Ok(remote)
+    }
+
+    /// Who the server takes this client to be (its OS user).
+    pub fn user(&self) -> String {
+        lock(&self.0.user).clone()
+    }
+
+    /// The socket it talks to.
+    pub fn socket(&self) -> &Path {
+        &self.0.socket
+    }
+
+    /// Opens a connection (greeting included) and starts its reader.
+    fn open(&self, state: &mut State) -> anyhow::Result<()> {
+        let socket = &self.0.socket;
+        let stream = UnixStream::connect(socket)
+            .with_context(|| format!("cannot reach the mecred server at {}", socket.display()))?;
+        let mut writer = BufWriter::new(stream.try_clone()?);
+        let mut reader = BufReader::new(stream);
+        write_frame(&mut writer, &ClientMsg::Hello { version: VERSION })?;
+        match read_frame::<ServerMsg>(&mut reader)? {
+            Some(ServerMsg::Welcome { user, .. }) => *lock(&self.0.user) = user,
+            Some(ServerMsg::Refused(why)) => bail!("the mecred server refused: {why}"),
+            _ => bail!("the mecred server at {} did not greet", socket.display()),
+        }
+        state.generation += 1;
+        let generation = state.generation;
+        state.conn = Some(Conn { writer, generation });
+        let me = self.clone();
+        thread::spawn(move || me.read(reader, generation));
+        Ok(())
+    }
+
+    /// The reader: replies to their callers, pushes to the UI; at the end
+    /// of the stream, fails what waits and starts reconnecting.
+    fn read(&self, mut reader: BufReader<UnixStream>, generation: u64) {
+        while let Ok(Some(msg)) = read_frame::<ServerMsg>(&mut reader) {
+            match msg {
+                ServerMsg::Reply { id, result } => {
+                    if let Some(tx) = lock(&self.0.pending).remove(&id) {
+                        let _ = tx.send(result);
+                    }
+                }
+                ServerMsg::Committed { text, writes } => {
+                    if let Some(c) = lock(&self.0.changes).as_ref() {
+                        c.remote(text, writes);
+                    }
+                }
+                ServerMsg::Welcome { .. } | ServerMsg::Refused(_) => {}
+            }
+        }
+        let mut state = lock(&self.0.state);
+        if state
+            .conn
+            .as_ref()
+            .is_some_and(|c| c.generation == generation)
+        {
+            state.conn = None;
+        }
+        // Dropping the senders fails every call still waiting.
+        lock(&self.0.pending).clear();
+        if !state.retrying {
+            state.retrying = true;
+            drop(state);
+            self.notice("the mecred server went away: reconnecting…", true);
+            let me = self.clone();
+            thread::spawn(move || me.reconnect());
+        }
+    }
+
+    /// Tries the socket until a server answers, then has the UI read
+    /// everything again.
+    fn reconnect(&self) {
+        loop {
+            thread::sleep(RETRY);
+            let mut state = lock(&self.0.state);
+            if state.conn.is_some() {
+                state.retrying = false;
+                return;
+            }
+            if self.open(&mut state).is_ok() {
+                state.retrying = false;
+                drop(state);
+                if let Some(c) = lock(&self.0.changes).as_ref() {
+                    c.resync("reconnected to the mecred server".into());
+                }
+                return;
+            }
+        }
+    }
+
+    fn notice(&self, text: &str, alert: bool) {
+        if let Some(c) = lock(&self.0.changes).as_ref() {
+            c.notice(text.to_string(), alert);
+        }
+    }
+
+    /// Sends `request` and waits for its reply.
+    pub fn call(&self, request: Request) -> anyhow::Result<Value> {
+        let (tx, rx) = channel();
+        {
+            let mut state = lock(&self.0.state);
+            if state.conn.is_none() {
+                self.open(&mut state)
+                    .context("the mecred server is not running: reconnecting")?;
+            }
+            state.next_id += 1;
+            let id = state.next_id;
+            lock(&self.0.pending).insert(id, tx);
+            let sent = match state.conn.as_mut() {
+                Some(conn) => write_frame(&mut conn.writer, &ClientMsg::Request { id, request }),
+                None => Err(std::io::Error::other("no connection")),
+            };
+            if let Err(e) = sent {
+                lock(&self.0.pending).remove(&id);
+                state.conn = None;
+                return Err(anyhow!(e).context("the mecred server went away"));
+            }
+        }
+        match rx.recv() {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(anyhow!(e)),
+            Err(_) => bail!("the mecred server went away before answering"),
+        }
+    }
+}
+
+/// A reply of the wrong kind: a server and client out of step.
+fn unexpected(v: &Value) -> anyhow::Error {
+    let kind = format!("{v:?}");
+    anyhow!(
+        "the mecred server answered with {}",
+        kind.split(['(', ' ', '{']).next().unwrap_or("?")
+    )
+}
+
+/// Calls `$request` and takes the `$variant` out of the reply.
+macro_rules! ask {
+    ($self:ident, $request:expr, Unit) => {
+        match $self.call($request)? {
+            Value::Unit => Ok(()),
+            other => Err(unexpected(&other)),
+        }
+    };
+    ($self:ident, $request:expr, $variant:ident) => {
+        match $self.call($request)? {
+            Value::$variant(v) => Ok(v),
+            other => Err(unexpected(&other)),
+        }
+    };
+}
+
+impl Source for Remote {
+    fn subscribe(&self, changes: Changes) {
+        *lock(&self.0.changes) = Some(changes);
+    }
+    fn districts(&self) -> anyhow::Result<Vec<District>> {
+        ask!(self, Request::Districts, Districts)
+    }
+    fn schools(&self, district: &DistrictCode) -> anyhow::Result<Vec<School>> {
+        ask!(self, Request::Schools(district.clone()), Schools)
+    }
+    fn students_of_school(&self, school: &SchoolCode) -> anyhow::Result<Vec<Student>> {
+        ask!(self, Request::StudentsOfSchool(school.clone()), Students)
+    }
+    fn student(&self, id: &StudentId) -> anyhow::Result<Option<Student>> {
+        Ok(ask!(self, Request::Student(id.clone()), Student)?.map(|s| *s))
+    }
+    fn exams_of(&self, id: &StudentId) -> anyhow::Result<Vec<ExamAttempt>> {
+        ask!(self, Request::ExamsOf(id.clone()), Exams)
+    }
+    fn all_schools(&self) -> anyhow::Result<Vec<School>> {
+        ask!(self, Request::AllSchools, Schools)
+    }
+    fn all_students(&self) -> anyhow::Result<Vec<Student>> {
+        ask!(self, Request::AllStudents, Students)
+    }
+    fn all_exams(&self) -> anyhow::Result<Vec<ExamAttempt>> {
+        ask!(self, Request::AllExams, Exams)
+    }
+    fn students_of_district(&self, district: &DistrictCode) -> anyhow::Result<Vec<Student>> {
+        ask!(
+            self,
+            Request::StudentsOfDistrict(district.clone()),
+            Students
+        )
+    }
+    fn batches(&self) -> anyhow::Result<Vec<Batch>> {
+        ask!(self, Request::Batches, Batches)
+    }
+    fn row_results(&self, batch: u64) -> anyhow::Result<Vec<RowResult>> {
+        ask!(self, Request::RowResults(batch), RowResults)
+    }
+    fn event_summaries(&self) -> anyhow::Result<Vec<EventSummary>> {
+        ask!(self, Request::EventSummaries, EventSummaries)
+    }
+    fn event(&self, seq: u64) -> anyhow::Result<Option<Event>> {
+        Ok(ask!(self, Request::Event(seq), Event)?.map(|e| *e))
+    }
+    fn events_for(&self, key: &RecordKey) -> anyhow::Result<Vec<Event>> {
+        ask!(self, Request::EventsFor(key.clone()), Events)
+    }
+    /// The server's snapshot, with the confirmations' current hashes for
+    /// the day this client was opened on; [`Source::evaluate`]'s default
+    /// (a full evaluation) then gives exactly the server's findings.
+    fn snapshot(&self) -> anyhow::Result<Snapshot> {
+        let parts = ask!(self, Request::Snapshot(self.0.today), Snapshot)?;
+        Ok(Snapshot::from_parts(*parts))
+    }
+    fn fee_statements(&self) -> anyhow::Result<Vec<FeeStatement>> {
+        ask!(self, Request::FeeStatements, FeeStatements)
+    }
+    fn acks(&self) -> anyhow::Result<Vec<Ack>> {
+        ask!(self, Request::Acks, Acks)
+    }
+    fn acknowledge(&self, ack: &Ack) -> anyhow::Result<()> {
+        ask!(self, Request::Acknowledge(ack.clone()), Unit)
+    }
+    fn report(
+        &self,
+        today: Date,
+        term: Term,
+        district: Option<&DistrictCode>,
+    ) -> anyhow::Result<ReportData> {
+        // Built here as `mecred report` builds it, from the server's
+        // records and confirmations (both in the snapshot).
+        let mut snap = self.snapshot()?;
+        let eval = self.evaluate(&mut snap, today)?;
+        let schools = self
+            .all_schools()?
+            .into_iter()
+            .map(|s| (s.code, s.name))
+            .collect();
+        let last_change_set = self
+            .batches()?
+            .iter()
+            .filter(|b| b.state == crate::domain::BatchState::Committed)
+            .map(|b| b.id)
+            .max();
+        let inputs = crate::report::Inputs {
+            term,
+            district,
+            schools: &schools,
+            last_change_set,
+        };
+        let report = crate::report::build(&snap, &eval, inputs);
+        let confirmation = match district {
+            Some(d) => ask!(
+                self,
+                Request::CurrentConfirmation(d.clone(), term),
+                CurrentConfirmation
+            )?
+            .map(|c| *c),
+            None => None,
+        };
+        Ok(ReportData::new(
+            report,
+            &snap,
+            &eval,
+            district,
+            confirmation,
+        ))
+    }
+    fn export_report(
+        &self,
+        today: Date,
+        term: Term,
+        district: Option<&DistrictCode>,
+        format: Format,
+        path: &Path,
+    ) -> anyhow::Result<()> {
+        let request = Request::ReportFile {
+            today,
+            term,
+            district: district.cloned(),
+            format,
+        };
+        let bytes = ask!(self, request, Bytes)?;
+        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+    fn confirm_report(
+        &self,
+        today: Date,
+        term: Term,
+        district: &DistrictCode,
+        actor: &str,
+    ) -> anyhow::Result<ConfirmationRecord> {
+        let _ = actor; // the server knows who asks
+        let request = Request::ConfirmReport {
+            today,
+            term,
+            district: district.clone(),
+        };
+        Ok(*ask!(self, request, Confirmation)?)
+    }
+    fn write_return_file(
+        &self,
+        batch: u64,
+        today: Date,
+        out: &Path,
+    ) -> anyhow::Result<(PathBuf, usize)> {
+        match self.call(Request::ReturnFile { batch, today })? {
+            Value::ReturnFile {
+                bytes,
+                extension,
+                rows,
+            } => {
+                let path = out.with_extension(extension);
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                Ok((path, rows))
+            }
+            other => Err(unexpected(&other)),
+        }
+    }
+    fn stage_file(
+        &self,
+        path: &Path,
+        kind: Option<BatchKind>,
+        term: Term,
+        today: Date,
+        actor: &str,
+        progress: &mut dyn FnMut(StageStep),
+    ) -> anyhow::Result<StageOutcome> {
+        let _ = (actor, progress);
+        // The client reads the file: it is the client's user's file.
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let request = Request::Stage {
+            name: crate::cli::file_name(path),
+            bytes,
+            kind,
+            term,
+            today,
+            origin: crate::cli::absolute(path),
+        };
+        ask!(self, request, Staged)
+    }
+    fn batch_writes(&self, id: u64, today: Date) -> anyhow::Result<Vec<Write>> {
+        ask!(self, Request::BatchWrites { id, today }, Writes)
+    }
+    fn commit_batch(&self, id: u64, today: Date, actor: &str) -> anyhow::Result<Vec<Write>> {
+        let _ = actor;
+        ask!(self, Request::CommitBatch { id, today }, Writes)
+    }
+    fn discard_batch(&self, id: u64, actor: &str) -> anyhow::Result<()> {
+        let _ = actor;
+        ask!(self, Request::DiscardBatch(id), Unit)
+    }
+    fn revert_batch(&self, id: u64, actor: &str) -> anyhow::Result<Vec<Write>> {
+        let _ = actor;
+        ask!(self, Request::RevertBatch(id), Writes)
+    }
+    fn apply_change_set(
+        &self,
+        kind: BatchKind,
+        description: &str,
+        writes: Vec<Write>,
+        actor: &str,
+    ) -> anyhow::Result<(u64, Vec<Write>)> {
+        let _ = actor;
+        let request = Request::ApplyChangeSet {
+            kind,
+            description: description.to_string(),
+            writes,
+        };
+        match self.call(request)? {
+            Value::ChangeSet(id, writes) => Ok((id, writes)),
+            other => Err(unexpected(&other)),
+        }
+    }
+    fn committed_writes(&self, id: u64) -> anyhow::Result<Vec<Write>> {
+        ask!(self, Request::CommittedWrites(id), Writes)
+    }
+    fn record(&self, key: &RecordKey) -> anyhow::Result<Option<Record>> {
+        ask!(self, Request::Record(key.clone()), Record)
+    }
+    fn transfer_student(
+        &self,
+        id: &StudentId,
+        school: &SchoolCode,
+        actor: &str,
+    ) -> anyhow::Result<(u64, Vec<Write>)> {
+        let _ = actor;
+        let request = Request::TransferStudent {
+            id: id.clone(),
+            school: school.clone(),
+        };
+        match self.call(request)? {
+            Value::ChangeSet(id, writes) => Ok((id, writes)),
+            other => Err(unexpected(&other)),
+        }
+    }
+    fn add_note(&self, target: NoteTarget, text: &str, actor: &str) -> anyhow::Result<u64> {
+        let _ = actor;
+        let request = Request::AddNote {
+            target,
+            text: text.to_string(),
+        };
+        ask!(self, request, NoteId)
+    }
+    fn notes(&self) -> anyhow::Result<Vec<Note>> {
+        ask!(self, Request::Notes, Notes)
+    }
+    fn notes_for(&self, target: &NoteTarget) -> anyhow::Result<Vec<Note>> {
+        ask!(self, Request::NotesFor(target.clone()), Notes)
+    }
+}

@@ -1,0 +1,365 @@
+//! The server: owns the database, answers each client's requests with the
+//! same [`Source`] calls a local UI makes, and pushes every committed
+//! change set to every other client.
+
+use std::collections::HashMap;
+use std::io::{self, BufReader, BufWriter};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+
+use super::peer::{peer, user_name};
+use super::wire::{ClientMsg, Request, ServerMsg, VERSION, Value, read_frame, write_frame};
+use crate::domain::{BatchKind, Write};
+use crate::store::Store;
+use crate::tui::source::Source;
+
+/// How `mecred serve` runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The socket to listen on.
+    pub socket: PathBuf,
+    /// Exit after this long with no client connected (never when `None`).
+    pub idle_exit: Option<Duration>,
+}
+
+/// The socket of the server for the database at `db`: inside its
+/// owner-only directory.
+pub fn socket_path(db: &Path) -> PathBuf {
+    db.join("mecred.sock")
+}
+
+/// What every connection shares.
+struct Shared {
+    store: Store,
+    source: Arc<dyn Source + Send + Sync>,
+    /// Each connected client's outgoing queue, by connection number.
+    clients: Mutex<HashMap<u64, Sender<ServerMsg>>>,
+    /// When the last client left (or the server started).
+    idle_since: Mutex<Instant>,
+    next: AtomicU64,
+}
+
+impl Shared {
+    fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Sender<ServerMsg>>> {
+        self.clients.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sends `text` and `writes` to every client but `from`.
+    fn broadcast(&self, from: u64, text: &str, writes: &[Write]) {
+        for (n, tx) in self.clients().iter() {
+            if *n != from {
+                let _ = tx.send(ServerMsg::Committed {
+                    text: text.to_string(),
+                    writes: writes.to_vec(),
+                });
+            }
+        }
+    }
+}
+
+/// Serves the database `store` on `opts.socket` until idle for
+/// `opts.idle_exit` (or forever). Refused when a server already answers
+/// there; a socket file left by a killed server is replaced.
+pub fn serve(store: Store, opts: &ServeOptions) -> anyhow::Result<()> {
+    let listener = bind(&opts.socket)?;
+    listener
+        .set_nonblocking(true)
+        .context("cannot poll the socket")?;
+    tracing::info!(socket = %opts.socket.display(), "serving");
+    let shared = Arc::new(Shared {
+        source: crate::cli::store_source(&store),
+        store,
+        clients: Mutex::new(HashMap::new()),
+        idle_since: Mutex::new(Instant::now()),
+        next: AtomicU64::new(1),
+    });
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let shared = Arc::clone(&shared);
+                thread::spawn(move || {
+                    if let Err(e) = connection(&shared, stream) {
+                        tracing::warn!(error = %e, "a client connection ended with an error");
+                    }
+                });
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                thread::sleep(Duration::from_millis(5));
+                if let Some(idle) = opts.idle_exit {
+                    let since = *shared
+                        .idle_since
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    if shared.clients().is_empty() && since.elapsed() >= idle {
+                        tracing::info!("idle: the server exits");
+                        break;
+                    }
+                }
+            }
+            Err(e) => return Err(e).context("cannot accept a client"),
+        }
+    }
+    let _ = std::fs::remove_file(&opts.socket);
+    shared.store.flush()?;
+    Ok(())
+}
+
+/// Binds `socket`, owner-only, replacing a file no server answers on.
+fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
+    if socket.exists() {
+        if UnixStream::connect(socket).is_ok() {
+            anyhow::bail!("a mecred server already serves {}", socket.display());
+        }
+        std::fs::remove_file(socket)
+            .with_context(|| format!("cannot remove the stale socket {}", socket.display()))?;
+    }
+    let listener = UnixListener::bind(socket)
+        .with_context(|| format!("cannot listen on {}", socket.display()))?;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("cannot restrict {}", socket.display()))?;
+    Ok(listener)
+}
+
+/// One client: greeting, then requests until it hangs up.
+fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
+    stream.set_nonblocking(false)?;
+    let who = peer(&stream)?;
+    let user = user_name(who.uid);
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut writer = BufWriter::new(stream);
+    match read_frame::<ClientMsg>(&mut reader)? {
+        Some(ClientMsg::Hello { version }) if version == VERSION => {}
+        Some(ClientMsg::Hello { version }) => {
+            let why = format!("this server speaks protocol {VERSION}, the client {version}");
+            write_frame(&mut writer, &ServerMsg::Refused(why))?;
+            return Ok(());
+        }
+        _ => return Ok(()),
+    }
+    write_frame(
+        &mut writer,
+        &ServerMsg::Welcome {
+            version: VERSION,
+            user: user.clone(),
+        },
+    )?;
+    let n = shared.next.fetch_add(1, Ordering::Relaxed);
+    let (tx, rx) = channel::<ServerMsg>();
+    shared.clients().insert(n, tx.clone());
+    tracing::info!(client = n, pid = who.pid, "client connected");
+    let out = thread::spawn(move || {
+        for msg in rx {
+            if write_frame(&mut writer, &msg).is_err() {
+                return;
+            }
+        }
+    });
+    let ended = serve_requests(shared, n, &user, &mut reader, &tx);
+    shared.clients().remove(&n);
+    *shared
+        .idle_since
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = Instant::now();
+    drop(tx);
+    let _ = out.join();
+    tracing::info!(client = n, "client left");
+    ended
+}
+
+fn serve_requests(
+    shared: &Arc<Shared>,
+    n: u64,
+    user: &str,
+    reader: &mut impl io::Read,
+    tx: &Sender<ServerMsg>,
+) -> anyhow::Result<()> {
+    while let Some(msg) = read_frame::<ClientMsg>(reader)? {
+        let ClientMsg::Request { id, request } = msg else {
+            continue;
+        };
+        let (result, made) = execute(shared, user, request);
+        if tx
+            .send(ServerMsg::Reply {
+                id,
+                result: result.map_err(|e| format!("{e:#}")),
+            })
+            .is_err()
+        {
+            break;
+        }
+        if let Some((text, writes)) = made {
+            shared.broadcast(n, &text, &writes);
+        }
+    }
+    Ok(())
+}
+
+/// What a committing request made: the status line and the writes.
+type Made = Option<(String, Vec<Write>)>;
+
+/// Runs one request as `user`.
+fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Value>, Made) {
+    let src = &*shared.source;
+    let mut made = None;
+    let r = (|| -> anyhow::Result<Value> {
+        Ok(match request {
+            Request::Districts => Value::Districts(src.districts()?),
+            Request::Schools(d) => Value::Schools(src.schools(&d)?),
+            Request::StudentsOfSchool(s) => Value::Students(src.students_of_school(&s)?),
+            Request::Student(id) => Value::Student(src.student(&id)?.map(Box::new)),
+            Request::ExamsOf(id) => Value::Exams(src.exams_of(&id)?),
+            Request::AllSchools => Value::Schools(src.all_schools()?),
+            Request::AllStudents => Value::Students(src.all_students()?),
+            Request::AllExams => Value::Exams(src.all_exams()?),
+            Request::StudentsOfDistrict(d) => Value::Students(src.students_of_district(&d)?),
+            Request::Batches => Value::Batches(src.batches()?),
+            Request::RowResults(b) => Value::RowResults(src.row_results(b)?),
+            Request::EventSummaries => Value::EventSummaries(src.event_summaries()?),
+            Request::Event(seq) => Value::Event(src.event(seq)?.map(Box::new)),
+            Request::EventsFor(key) => Value::Events(src.events_for(&key)?),
+            Request::Snapshot(today) => {
+                let (snap, _) = crate::cli::evaluate(&shared.store, today)?;
+                Value::Snapshot(Box::new(snap.parts()))
+            }
+            Request::FeeStatements => Value::FeeStatements(src.fee_statements()?),
+            Request::Acks => Value::Acks(src.acks()?),
+            Request::Acknowledge(ack) => {
+                src.acknowledge(&ack)?;
+                Value::Unit
+            }
+            Request::CurrentConfirmation(district, term) => Value::CurrentConfirmation(
+                shared
+                    .store
+                    .confirmations_of(&district, term)?
+                    .into_iter()
+                    .find(crate::store::ConfirmationRecord::is_current)
+                    .map(Box::new),
+            ),
+            Request::ReportFile {
+                today,
+                term,
+                district,
+                format,
+            } => {
+                let data = src.report(today, term, district.as_ref())?;
+                Value::Bytes(crate::report::render(&data.report, format))
+            }
+            Request::ConfirmReport {
+                today,
+                term,
+                district,
+            } => Value::Confirmation(Box::new(src.confirm_report(today, term, &district, user)?)),
+            Request::ReturnFile { batch, today } => {
+                let dir = tempfile::tempdir().context("no temporary directory")?;
+                let (path, rows) =
+                    src.write_return_file(batch, today, &dir.path().join("return"))?;
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let extension = path
+                    .extension()
+                    .map(|e| e.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                Value::ReturnFile {
+                    bytes,
+                    extension,
+                    rows,
+                }
+            }
+            Request::Stage {
+                name,
+                bytes,
+                kind,
+                term,
+                today,
+                origin,
+            } => Value::Staged(crate::cli::stage_bytes(
+                &shared.store,
+                &name,
+                bytes,
+                kind,
+                term,
+                today,
+                user,
+                &origin,
+                &mut |_| {},
+            )?),
+            Request::BatchWrites { id, today } => Value::Writes(src.batch_writes(id, today)?),
+            Request::CommitBatch { id, today } => {
+                let writes = src.commit_batch(id, today, user)?;
+                let what = shared
+                    .store
+                    .batch(id)?
+                    .map(|b| {
+                        let mut s = format!("batch {id} ({}", b.kind.as_str());
+                        if let Some(d) = &b.district {
+                            s.push_str(&format!(" {d}"));
+                        }
+                        if let Some(t) = b.term {
+                            s.push_str(&format!(" {t}"));
+                        }
+                        s.push(')');
+                        s
+                    })
+                    .unwrap_or_else(|| format!("batch {id}"));
+                made = Some((
+                    format!("{user} committed {what}, {} records", writes.len()),
+                    writes.clone(),
+                ));
+                Value::Writes(writes)
+            }
+            Request::DiscardBatch(id) => {
+                src.discard_batch(id, user)?;
+                Value::Unit
+            }
+            Request::RevertBatch(id) => {
+                let writes = src.revert_batch(id, user)?;
+                made = Some((
+                    format!("{user} reverted batch {id}, {} records", writes.len()),
+                    writes.clone(),
+                ));
+                Value::Writes(writes)
+            }
+            Request::ApplyChangeSet {
+                kind,
+                description,
+                writes,
+            } => {
+                let (id, writes) = src.apply_change_set(kind, &description, writes, user)?;
+                let verb = match kind {
+                    BatchKind::Transfer => "transferred",
+                    _ => "edited",
+                };
+                made = Some((
+                    format!(
+                        "{user} {verb}: change set {id}, {description} ({} records)",
+                        writes.len()
+                    ),
+                    writes.clone(),
+                ));
+                Value::ChangeSet(id, writes)
+            }
+            Request::CommittedWrites(id) => Value::Writes(src.committed_writes(id)?),
+            Request::Record(key) => Value::Record(src.record(&key)?),
+            Request::TransferStudent { id, school } => {
+                let (batch, writes) = src.transfer_student(&id, &school, user)?;
+                made = Some((
+                    format!("{user} moved student {id} to school {school} (change set {batch})"),
+                    writes.clone(),
+                ));
+                Value::ChangeSet(batch, writes)
+            }
+            Request::AddNote { target, text } => Value::NoteId(src.add_note(target, &text, user)?),
+            Request::Notes => Value::Notes(src.notes()?),
+            Request::NotesFor(target) => Value::Notes(src.notes_for(&target)?),
+        })
+    })();
+    (r, made)
+}

@@ -1,0 +1,265 @@
+//! The protocol between a `mecred` client and the server (issue 7):
+//! length-prefixed frames (a big-endian `u32` byte count, then one JSON
+//! value), a versioned greeting, then typed requests answered by id and
+//! pushed change sets. The requests are the [`Source`] methods — the same
+//! commands and queries the single-process UI uses — so the server runs
+//! exactly the code a local UI runs. The actor is never sent: the server
+//! takes it from the socket's peer credentials.
+//!
+//! [`Source`]: crate::tui::Source
+
+use std::io::{self, Read};
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::domain::{
+    Ack, Batch, BatchKind, Date, District, DistrictCode, ExamAttempt, FeeStatement, Note,
+    NoteTarget, Record, RecordKey, RowResult, School, SchoolCode, Student, StudentId, Term, Write,
+};
+use crate::policy::SnapshotParts;
+use crate::report::Format;
+use crate::store::{ConfirmationRecord, Event};
+use crate::tui::source::{EventSummary, StageOutcome};
+
+/// The protocol version; a client and server that differ refuse each other.
+pub const VERSION: u32 = 1;
+
+/// The largest frame accepted (a whole 250,000-student snapshot is ~150 MB).
+pub const MAX_FRAME: u32 = 1 << 30;
+
+/// Writes one frame.
+pub fn write_frame<T: Serialize>(w: &mut impl io::Write, value: &T) -> io::Result<()> {
+    let body = serde_json::to_vec(value).map_err(io::Error::other)?;
+    let len = u32::try_from(body.len())
+        .ok()
+        .filter(|n| *n <= MAX_FRAME)
+        .ok_or_else(|| io::Error::other("a frame over 1 GiB"))?;
+    w.write_all(&len.to_be_bytes())?;
+    w.write_all(&body)?;
+    w.flush()
+}
+
+/// Reads one frame; `None` at a clean end of stream (between frames).
+pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read) -> io::Result<Option<T>> {
+    let mut len = [0u8; 4];
+    match r.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let len = u32::from_be_bytes(len);
+    if len > MAX_FRAME {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("a frame of {len} bytes (at most {MAX_FRAME})"),
+        ));
+    }
+    let mut body = vec![0u8; len as usize];
+    r.read_exact(&mut body)?;
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// What a client sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ClientMsg {
+    /// The first frame: the client's protocol version.
+    Hello {
+        /// [`VERSION`] of the client.
+        version: u32,
+    },
+    /// A request, answered by a [`ServerMsg::Reply`] with the same id.
+    Request {
+        /// Chosen by the client, unique per connection.
+        id: u64,
+        /// What to do.
+        request: Request,
+    },
+}
+
+/// What the server sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ServerMsg {
+    /// The answer to a [`ClientMsg::Hello`]: who the server takes the
+    /// client to be.
+    Welcome {
+        /// [`VERSION`] of the server.
+        version: u32,
+        /// The OS user on the client's end of the socket.
+        user: String,
+    },
+    /// The connection is refused (another version, an unknown user…).
+    Refused(String),
+    /// The answer to request `id`.
+    Reply {
+        /// The request's id.
+        id: u64,
+        /// Its value, or why it failed (the message the UI shows).
+        result: Result<Value, String>,
+    },
+    /// Someone else committed a change set: its writes, and a line for the
+    /// status bar (`ana committed batch 17 …`).
+    Committed {
+        /// Who, what, how many.
+        text: String,
+        /// The writes, each with its before, in the order applied.
+        writes: Vec<Write>,
+    },
+}
+
+/// One [`Source`](crate::tui::Source) call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum Request {
+    Districts,
+    Schools(DistrictCode),
+    StudentsOfSchool(SchoolCode),
+    Student(StudentId),
+    ExamsOf(StudentId),
+    AllSchools,
+    AllStudents,
+    AllExams,
+    StudentsOfDistrict(DistrictCode),
+    Batches,
+    RowResults(u64),
+    EventSummaries,
+    Event(u64),
+    EventsFor(RecordKey),
+    /// Every record the policy reads, the committed uploads and the
+    /// confirmations with their current hashes on this day.
+    Snapshot(Date),
+    FeeStatements,
+    Acks,
+    Acknowledge(Ack),
+    /// The district's current confirmation of the term, if any.
+    CurrentConfirmation(DistrictCode, Term),
+    /// The bytes of a report file.
+    ReportFile {
+        today: Date,
+        term: Term,
+        district: Option<DistrictCode>,
+        format: Format,
+    },
+    ConfirmReport {
+        today: Date,
+        term: Term,
+        district: DistrictCode,
+    },
+    /// The bytes of a batch's error return file, and its extension.
+    ReturnFile {
+        batch: u64,
+        today: Date,
+    },
+    /// A file's bytes, read by the client, staged.
+    Stage {
+        name: String,
+        bytes: Vec<u8>,
+        kind: Option<BatchKind>,
+        term: Term,
+        today: Date,
+        /// Where the client read it (kept for its error return file).
+        origin: String,
+    },
+    BatchWrites {
+        id: u64,
+        today: Date,
+    },
+    CommitBatch {
+        id: u64,
+        today: Date,
+    },
+    DiscardBatch(u64),
+    RevertBatch(u64),
+    ApplyChangeSet {
+        kind: BatchKind,
+        description: String,
+        writes: Vec<Write>,
+    },
+    CommittedWrites(u64),
+    Record(RecordKey),
+    TransferStudent {
+        id: StudentId,
+        school: SchoolCode,
+    },
+    AddNote {
+        target: NoteTarget,
+        text: String,
+    },
+    Notes,
+    NotesFor(NoteTarget),
+}
+
+/// What a request gives back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum Value {
+    Unit,
+    Districts(Vec<District>),
+    Schools(Vec<School>),
+    Students(Vec<Student>),
+    Student(Option<Box<Student>>),
+    Exams(Vec<ExamAttempt>),
+    Batches(Vec<Batch>),
+    RowResults(Vec<RowResult>),
+    EventSummaries(Vec<EventSummary>),
+    Event(Option<Box<Event>>),
+    Events(Vec<Event>),
+    Snapshot(Box<SnapshotParts>),
+    FeeStatements(Vec<FeeStatement>),
+    Acks(Vec<Ack>),
+    Bytes(Vec<u8>),
+    /// A return file's bytes, its extension and the rows with problems.
+    ReturnFile {
+        bytes: Vec<u8>,
+        extension: String,
+        rows: usize,
+    },
+    Confirmation(Box<ConfirmationRecord>),
+    CurrentConfirmation(Option<Box<ConfirmationRecord>>),
+    Staged(StageOutcome),
+    Writes(Vec<Write>),
+    ChangeSet(u64, Vec<Write>),
+    Record(Option<Record>),
+    NoteId(u64),
+    Notes(Vec<Note>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_a_clean_end_is_none() {
+        let mut buf = Vec::new();
+        let msgs = [
+            ClientMsg::Hello { version: VERSION },
+            ClientMsg::Request {
+                id: 7,
+                request: Request::Schools(DistrictCode::parse("017").unwrap()),
+            },
+        ];
+        for m in &msgs {
+            write_frame(&mut buf, m).unwrap();
+        }
+        let mut r = buf.as_slice();
+        for m in &msgs {
+            assert_eq!(read_frame::<ClientMsg>(&mut r).unwrap().as_ref(), Some(m));
+        }
+        assert_eq!(read_frame::<ClientMsg>(&mut r).unwrap(), None);
+    }
+
+    #[test]
+    fn a_cut_or_oversized_frame_is_an_error_not_a_panic() {
+        let mut buf = Vec::new();
+        write_frame(&mut buf, &ClientMsg::Hello { version: 1 }).unwrap();
+        for cut in 1..buf.len() {
+            assert!(read_frame::<ClientMsg>(&mut &buf[..cut]).is_err(), "{cut}");
+        }
+        let huge = (MAX_FRAME + 1).to_be_bytes();
+        assert!(read_frame::<ClientMsg>(&mut &huge[..]).is_err());
+        let mut junk = 3u32.to_be_bytes().to_vec();
+        junk.extend_from_slice(b"{{{");
+        assert!(read_frame::<ClientMsg>(&mut junk.as_slice()).is_err());
+    }
+}
