@@ -37,7 +37,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::domain::{Lookup, LookupError, Record, RecordKey};
 
 pub use certificates::CodeLookup;
-pub use confirmations::{ConfirmationCounts, ConfirmationRecord, Withdrawal};
+pub use confirmations::{
+    ConfirmationCounts, ConfirmationRecord, RedactedHash, Withdrawal, report_matches,
+};
 pub use events::{Event, EventAction};
 pub use fees::StatementOutcome;
 pub use notes::NOTE_MAX;

@@ -317,3 +317,124 @@ fn purge_over_four_school_years_as_today_moves_forward() {
     let (_, v) = other.json(day, &["verify", &code_d]);
     assert_eq!(v["status"], "purged");
 }
+
+/// CONFIRM-STALE findings of `term` on `today`.
+fn stale(db: &Db, today: &str, term: &str) -> usize {
+    let (_, v) = db.json(today, &["check", "--rule", "CONFIRM-STALE"]);
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains(term))
+        .count()
+}
+
+#[test]
+fn a_purge_keeps_current_confirmations_current_and_redacts_notes() {
+    let db = Db::new();
+    build(&db);
+    // F (grade 10 in spring 2023, cohort 2025) attains Regional Core in
+    // spring 2023 too: the confirmed spring-2023 report lists A and F, and F
+    // is kept through 2027-06-30.
+    const F: &str = "0000000006";
+    let setup = "2025-06-15";
+    let f_row = row(F, "Foxname", "Fayperson", 2023, true, "").replace(",12,", ",10,");
+    db.import(
+        setup,
+        &db.write("017-spring-2023-f.csv", &[HEADER.to_string(), f_row]),
+        &["--kind", "completions", "--term", "spring-2023"],
+    );
+    db.import(
+        setup,
+        &db.write(
+            "exams-f.csv",
+            &[
+                "Student ID,Exam Date,Score,Result,Provider".to_string(),
+                format!("{F},2023-04-01,80,Pass,ProvX"),
+            ],
+        ),
+        &["--kind", "exam", "--term", "spring-2023"],
+    );
+    // The report changed: withdraw and confirm it again, with both.
+    db.ok(
+        setup,
+        &[
+            "unconfirm",
+            "--term",
+            "spring-2023",
+            "--district",
+            "017",
+            "--reason",
+            "F added",
+        ],
+    );
+    db.ok(
+        setup,
+        &["confirm", "--term", "spring-2023", "--district", "017"],
+    );
+    assert_eq!(stale(&db, setup, "spring-2023"), 0);
+    // A note on A and one on F.
+    db.ok(
+        setup,
+        &["note", "--student", A, "Annaperson's mother called"],
+    );
+    db.ok(setup, &["note", "--student", F, "Fayperson moved"]);
+
+    let day = "2025-07-01";
+    let (code, v) = db.json(day, &["retention", "purge", "--confirm"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["purged_students"], serde_json::json!([A]), "{v}");
+    assert_eq!(v["confirmations_redacted"], 1, "{v}");
+    assert_eq!(v["notes_redacted"], 1, "{v}");
+    let human = db.run(day, &["retention", "purge", "--confirm"]);
+    assert!(
+        String::from_utf8_lossy(&human.stdout).contains("0 confirmation(s) given a redacted hash"),
+        "{}",
+        String::from_utf8_lossy(&human.stdout)
+    );
+    // The report lost A's name, yet its confirmation is current: no
+    // CONFIRM-STALE, and the packet takes the district.
+    assert_eq!(stale(&db, day, "spring-2023"), 0);
+    let out_dir = db.dir.path().join("packet");
+    let (code, v) = db.json(
+        day,
+        &[
+            "packet",
+            "--term",
+            "spring-2023",
+            "-o",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["districts"], serde_json::json!(["017"]), "{v}");
+    // The note on A reads (purged), by the same author; F's is untouched.
+    let (_, v) = db.json(day, &["notes"]);
+    let notes = v["notes"].as_array().unwrap();
+    assert_eq!(notes[0]["text"], "(purged)");
+    assert_eq!(notes[0]["by"], "tester");
+    assert_eq!(notes[1]["text"], "Fayperson moved");
+    let dump = db.export(day);
+    assert!(!dump.contains("Annaperson"), "{dump}");
+    assert!(dump.contains("{\"kind\":\"redacted-hash\""));
+    // Export → restore keeps the redacted hash: still current there.
+    let file = db.dir.path().join("dump.jsonl");
+    std::fs::write(&file, &dump).unwrap();
+    let other = Db::new();
+    other.ok(day, &["restore", file.to_str().unwrap()]);
+    assert_eq!(other.export(day), dump);
+    assert_eq!(stale(&other, day, "spring-2023"), 0);
+
+    // A real change to that report still makes the confirmation stale.
+    db.ok(
+        day,
+        &[
+            "edit",
+            "--student",
+            F,
+            "--set",
+            "company-registration=2023-04-20",
+        ],
+    );
+    assert_eq!(stale(&db, day, "spring-2023"), 1);
+}

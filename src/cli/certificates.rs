@@ -90,7 +90,7 @@ fn confirmed_districts(
             None => format!("has not confirmed its {term} report (`mecred confirm`)"),
             Some(c) => {
                 let now = report_of(store, &snap, &eval, term, Some(&d.code))?;
-                if hash(&now) == c.sha256 {
+                if store.confirmation_matches(&c, &hash(&now))? {
                     confirmed.insert(d.code.clone());
                     continue;
                 }

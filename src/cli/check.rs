@@ -78,24 +78,29 @@ pub fn evaluate_loaded(
     }
     let schools = school_names(store)?;
     let last = last_change_set(store)?;
-    let confirmations = current
-        .into_iter()
-        .map(|c| {
-            let inputs = Inputs {
-                term: c.term,
-                district: Some(&c.district),
-                schools: &schools,
-                last_change_set: last,
-            };
-            let now = crate::report::hash(&crate::report::build(snap, &eval, inputs));
-            Confirmation {
-                district: c.district.clone(),
-                term: c.term,
-                sha256: c.sha256,
-                current_sha256: now,
-            }
-        })
-        .collect();
+    let mut confirmations = Vec::with_capacity(current.len());
+    for c in current {
+        let inputs = Inputs {
+            term: c.term,
+            district: Some(&c.district),
+            schools: &schools,
+            last_change_set: last,
+        };
+        let now = crate::report::hash(&crate::report::build(snap, &eval, inputs));
+        // A report changed only by a retention purge's redaction is still
+        // the confirmed one: the rules (and the TUI) then see equal hashes.
+        let sha256 = if store.confirmation_matches(&c, &now)? {
+            now.clone()
+        } else {
+            c.sha256
+        };
+        confirmations.push(Confirmation {
+            district: c.district.clone(),
+            term: c.term,
+            sha256,
+            current_sha256: now,
+        });
+    }
     let touched = snap.set_confirmations(confirmations);
     eval.update(snap, &touched);
     Ok(eval)

@@ -134,7 +134,7 @@ pub(crate) fn build(
         };
         let own = report_of(store, &snap, &eval, term, Some(&d.code))?;
         let now = hash(&own);
-        if now != current.sha256 {
+        if !store.confirmation_matches(current, &now)? {
             excluded.push(exclude(format!(
                 "its {term} report changed since it was confirmed (CONFIRM-STALE: confirmed {}, now {}); withdraw and confirm again",
                 current.sha256, now

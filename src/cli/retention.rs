@@ -9,10 +9,12 @@ use serde::Serialize;
 use super::args::{RetentionListArgs, RetentionPurgeArgs};
 use super::check::evaluate;
 use super::context::now;
+use super::report::{last_change_set, school_names};
 use super::{Context, Refused, Status};
-use crate::domain::Date;
+use crate::domain::{Date, DistrictCode, Record, RecordKey, StudentId};
 use crate::policy::retention::{BatchItem, Inputs, Status as Ret, StudentItem, batches, students};
-use crate::store::Store;
+use crate::policy::{Evaluation, Snapshot};
+use crate::store::{RedactedHash, Store, redact_student};
 
 #[derive(Debug, Serialize)]
 struct ListJson {
@@ -24,6 +26,16 @@ struct ListJson {
 /// Every student and batch with its retention status on `today`.
 fn plan(store: &Store, today: Date) -> anyhow::Result<(Vec<StudentItem>, Vec<BatchItem>)> {
     let (snap, eval) = evaluate(store, today)?;
+    plan_on(store, &snap, &eval, today)
+}
+
+/// [`plan`] on a snapshot already evaluated.
+fn plan_on(
+    store: &Store,
+    snap: &Snapshot,
+    eval: &Evaluation,
+    today: Date,
+) -> anyhow::Result<(Vec<StudentItem>, Vec<BatchItem>)> {
     let acknowledged: HashSet<String> = store.acks()?.into_iter().map(|a| a.finding).collect();
     let confirmed: BTreeSet<_> = store
         .confirmations()?
@@ -51,7 +63,95 @@ fn plan(store: &Store, today: Date) -> anyhow::Result<(Vec<StudentItem>, Vec<Bat
         purged_batches: &purged_batches,
         batches: &all,
     };
-    Ok((students(&snap, &eval, &inp), batches(&snap, &inp)))
+    Ok((students(snap, eval, &inp), batches(snap, &inp)))
+}
+
+/// The hash of `district`'s `term` report on `snap` (as `check` and
+/// `confirm` compute it).
+fn report_hash(
+    store: &Store,
+    snap: &Snapshot,
+    eval: &Evaluation,
+    district: &DistrictCode,
+    term: crate::domain::Term,
+) -> anyhow::Result<String> {
+    let schools = school_names(store)?;
+    let inputs = crate::report::Inputs {
+        term,
+        district: Some(district),
+        schools: &schools,
+        last_change_set: last_change_set(store)?,
+    };
+    Ok(crate::report::hash(&crate::report::build(
+        snap, eval, inputs,
+    )))
+}
+
+/// The redacted hash of every current confirmation that is not stale now
+/// and whose report purging `due` changes: its report hashed on the data
+/// as it stands with those students redacted (the report right after the
+/// purge's change set; see `store::retention` for why it is computed and
+/// recorded before the redaction rather than after).
+fn redacted_hashes(
+    store: &Store,
+    snap: &Snapshot,
+    eval: &Evaluation,
+    today: Date,
+    due: &[(StudentId, Date)],
+    at: &str,
+) -> anyhow::Result<Vec<RedactedHash>> {
+    let mut redacted_snap = snap.clone();
+    let mut districts = BTreeSet::new();
+    for (id, _) in due {
+        if let Some(Record::Student(s)) = store.get(&RecordKey::Student(id.clone()))? {
+            districts.insert(s.district());
+            redacted_snap.insert(Record::Student(redact_student(&s)));
+        }
+    }
+    let mut out = Vec::new();
+    let mut redacted_eval = None;
+    for c in store.confirmations()? {
+        if !c.is_current() || !districts.contains(&c.district) {
+            continue;
+        }
+        let now = report_hash(store, snap, eval, &c.district, c.term)?;
+        if !store.confirmation_matches(&c, &now)? {
+            continue; // stale before the purge: it stays stale
+        }
+        let after_eval =
+            redacted_eval.get_or_insert_with(|| Evaluation::full(&redacted_snap, today));
+        let after = report_hash(store, &redacted_snap, after_eval, &c.district, c.term)?;
+        if after != now {
+            out.push(RedactedHash {
+                district: c.district,
+                term: c.term,
+                seq: c.seq,
+                from: now,
+                sha256: after,
+                at: at.to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// After the purge: each recorded redacted hash against the report as it
+/// now stands; a difference (a change made meanwhile) is said on stderr.
+fn check_redacted(store: &Store, today: Date, recorded: &[RedactedHash]) -> anyhow::Result<()> {
+    if recorded.is_empty() {
+        return Ok(());
+    }
+    let (snap, eval) = evaluate(store, today)?;
+    for r in recorded {
+        let now = report_hash(store, &snap, &eval, &r.district, r.term)?;
+        if now != r.sha256 {
+            eprintln!(
+                "the {} {} report changed besides the purge (expected {}, now {}): CONFIRM-STALE will show",
+                r.district, r.term, r.sha256, now
+            );
+        }
+    }
+    Ok(())
 }
 
 fn print_human(today: Date, s: &[StudentItem], b: &[BatchItem]) {
@@ -125,6 +225,8 @@ struct PurgeJson {
     purged_students: Vec<String>,
     purged_batches: Vec<u64>,
     events_redacted: usize,
+    notes_redacted: usize,
+    confirmations_redacted: usize,
     kept_students: Vec<StudentItem>,
     kept_batches: Vec<BatchItem>,
 }
@@ -135,7 +237,8 @@ struct PurgeJson {
 pub fn run_purge(ctx: &Context, a: RetentionPurgeArgs) -> anyhow::Result<Status> {
     ctx.check_writable("purging personal data")?;
     let store = ctx.open_store()?;
-    let (s, b) = plan(&store, ctx.today)?;
+    let (snap, eval) = evaluate(&store, ctx.today)?;
+    let (s, b) = plan_on(&store, &snap, &eval, ctx.today)?;
     let due_s: Vec<_> = s
         .iter()
         .filter(|i| i.status == Ret::Due)
@@ -155,7 +258,13 @@ pub fn run_purge(ctx: &Context, a: RetentionPurgeArgs) -> anyhow::Result<Status>
         ))
         .into());
     }
-    let outcome = store.purge(&due_s, &due_b, &ctx.actor, &now())?;
+    let at = now();
+    let redacted = redacted_hashes(&store, &snap, &eval, ctx.today, &due_s, &at)?;
+    drop((snap, eval));
+    let outcome = store.purge(&due_s, &due_b, &redacted, &ctx.actor, &at)?;
+    if outcome.confirmations_redacted > 0 {
+        check_redacted(&store, ctx.today, &redacted)?;
+    }
     tracing::info!(
         students = outcome.students.len(),
         batches = outcome.batches.len(),
@@ -167,6 +276,8 @@ pub fn run_purge(ctx: &Context, a: RetentionPurgeArgs) -> anyhow::Result<Status>
         purged_students: outcome.students.iter().map(ToString::to_string).collect(),
         purged_batches: outcome.batches.clone(),
         events_redacted: outcome.events_redacted,
+        notes_redacted: outcome.notes_redacted,
+        confirmations_redacted: outcome.confirmations_redacted,
         kept_students: s.into_iter().filter(|i| i.status == Ret::Kept).collect(),
         kept_batches: b.into_iter().filter(|i| i.status == Ret::Kept).collect(),
     };
@@ -175,12 +286,14 @@ pub fn run_purge(ctx: &Context, a: RetentionPurgeArgs) -> anyhow::Result<Status>
         return Ok(Status::Ok);
     }
     println!(
-        "purged the personal data of {} student(s) and {} batch(es){}; {} audit event(s) redacted",
+        "purged the personal data of {} student(s) and {} batch(es){}; {} audit event(s) and {} note(s) redacted; {} confirmation(s) given a redacted hash (they stay current)",
         out.purged_students.len(),
         out.purged_batches.len(),
         out.change_set
             .map_or(String::new(), |id| format!(" (change set {id})")),
-        out.events_redacted
+        out.events_redacted,
+        out.notes_redacted,
+        out.confirmations_redacted
     );
     for i in &out.kept_students {
         println!("kept student {}:{}", i.student_id, why(&i.reasons));

@@ -64,10 +64,76 @@ impl ConfirmationRecord {
     }
 }
 
+/// A retention purge's statement about a confirmation (key tag 0x47):
+/// its report, which hashed to `from` just before the purge (the confirmed
+/// hash, or an earlier redacted one), hashes to `sha256` with the purged
+/// students' names redacted. The confirmation stays current through the
+/// redaction; any other change still makes it stale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactedHash {
+    /// The confirmation's district.
+    pub district: DistrictCode,
+    /// Its term.
+    pub term: Term,
+    /// Its seq.
+    pub seq: u32,
+    /// The report's hash just before the purge.
+    pub from: String,
+    /// The report's hash with the purged names redacted.
+    pub sha256: String,
+    /// When the purge recorded it (RFC 3339 UTC).
+    pub at: String,
+}
+
+/// Whether `rec`'s report is the report that hashes to `now`: `now` is the
+/// confirmed hash, or is reached from it through retention redactions of
+/// that very confirmation (each starting from an accepted hash). The one
+/// place that decides CONFIRM-STALE, certificates' and the packet's "is the
+/// confirmation current" (through [`Store::confirmation_matches`]).
+pub fn report_matches(rec: &ConfirmationRecord, redacted: &[RedactedHash], now: &str) -> bool {
+    let mine: Vec<&RedactedHash> = redacted
+        .iter()
+        .filter(|r| r.district == rec.district && r.term == rec.term && r.seq == rec.seq)
+        .collect();
+    let mut accepted = vec![rec.sha256.as_str()];
+    let mut i = 0;
+    while let Some(h) = accepted.get(i).copied() {
+        if h == now {
+            return true;
+        }
+        for r in &mine {
+            if r.from == h && !accepted.contains(&r.sha256.as_str()) {
+                accepted.push(&r.sha256);
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 impl Store {
     /// Every confirmation, withdrawn ones included, by district, term, seq.
     pub fn confirmations(&self) -> Result<Vec<ConfirmationRecord>> {
         self.scan(&[keys::CONFIRMATION])
+    }
+
+    /// Every redacted hash (tag 0x47), by district, term, seq, from.
+    pub fn redacted_hashes(&self) -> Result<Vec<RedactedHash>> {
+        self.scan(&[keys::REDACTED_HASH])
+    }
+
+    /// Whether the current report of `rec`, hashing to `now`, is still the
+    /// report it confirmed (see [`report_matches`]).
+    pub fn confirmation_matches(&self, rec: &ConfirmationRecord, now: &str) -> Result<bool> {
+        if rec.sha256 == now {
+            return Ok(true);
+        }
+        let redacted: Vec<RedactedHash> = self.scan(&keys::redacted_hash_prefix(
+            &rec.district,
+            rec.term,
+            rec.seq,
+        ))?;
+        Ok(report_matches(rec, &redacted, now))
     }
 
     /// A district's confirmations of a term, oldest first.
@@ -158,6 +224,36 @@ mod tests {
             at: "2026-12-05T10:00:00Z".into(),
             reason: "wrong file".into(),
         }
+    }
+
+    fn redacted(from: &str, to: &str) -> RedactedHash {
+        RedactedHash {
+            district: DistrictCode::parse("017").unwrap(),
+            term: "fall-2026".parse().unwrap(),
+            seq: 1,
+            from: from.into(),
+            sha256: to.into(),
+            at: "2028-07-01T10:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_report_matches_its_confirmation_through_a_chain_of_redactions_only() {
+        let mut c = rec("017", "fall-2026");
+        c.seq = 1;
+        c.sha256 = "h".into();
+        assert!(report_matches(&c, &[], "h"));
+        assert!(!report_matches(&c, &[], "x"));
+        let chain = [redacted("h1", "h2"), redacted("h", "h1")];
+        assert!(report_matches(&c, &chain, "h1"));
+        assert!(report_matches(&c, &chain, "h2"));
+        assert!(!report_matches(&c, &chain, "h3"));
+        // A redaction from a hash never accepted accepts nothing.
+        assert!(!report_matches(&c, &[redacted("x", "y")], "y"));
+        // Another confirmation's redaction does not count.
+        let mut other = redacted("h", "h1");
+        other.seq = 2;
+        assert!(!report_matches(&c, &[other], "h1"));
     }
 
     fn export(s: &Store) -> Vec<u8> {

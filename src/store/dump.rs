@@ -3,7 +3,8 @@
 //! staged rows and row results), events by seq, notes by seq,
 //! acknowledgements by finding id, confirmations by district, term and seq,
 //! fee schedules by year and seq, fee statements by term and district,
-//! purged students by ID and purged batches by id (retention). Only stored content goes in
+//! purged students by ID, purged batches by id and redacted confirmation
+//! hashes by district, term, seq and hash (retention). Only stored content goes in
 //! (no export timestamp), so export → restore → export is byte-identical;
 //! the next batch id and event seq follow from the last batch and event.
 
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::apply::index_moves;
 use super::codec::{BatchRec, Phase, Rec, encode, encode_event, encode_record};
-use super::confirmations::ConfirmationRecord;
+use super::confirmations::{ConfirmationRecord, RedactedHash};
 use super::retention::{PurgedBatch, PurgedStudent};
 use super::{CHUNK, Event, EventAction, Result, SCHEMA, SledResult, Store, StoreError, keys};
 use crate::domain::{
@@ -44,6 +45,7 @@ enum Line {
     FeeStatement(Box<FeeStatement>),
     PurgedStudent(PurgedStudent),
     PurgedBatch(PurgedBatch),
+    RedactedHash(RedactedHash),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -214,6 +216,9 @@ impl Store {
         for p in self.purged_batches()? {
             emit(out, &Line::PurgedBatch(p))?;
         }
+        for r in self.redacted_hashes()? {
+            emit(out, &Line::RedactedHash(r))?;
+        }
         out.flush().map_err(write_error)
     }
 
@@ -293,6 +298,14 @@ impl Store {
                     let what = format!("the purge of batch {}", p.batch);
                     self.restore_plain(&mut pending, n, k, &what, encode(&p)?)?;
                 }
+                (_, Line::RedactedHash(r)) => {
+                    let k = keys::redacted_hash(&r.district, r.term, r.seq, &r.from);
+                    let what = format!(
+                        "the redacted hash of confirmation {} of {} {} from {}",
+                        r.seq, r.district, r.term, r.from
+                    );
+                    self.restore_plain(&mut pending, n, k, &what, encode(&r)?)?;
+                }
                 (_, record) => self.restore_record(&mut pending, n, record)?,
             }
         }
@@ -325,7 +338,8 @@ impl Store {
             | Line::FeeSchedule(_)
             | Line::FeeStatement(_)
             | Line::PurgedStudent(_)
-            | Line::PurgedBatch(_) => return Ok(()),
+            | Line::PurgedBatch(_)
+            | Line::RedactedHash(_) => return Ok(()),
         };
         let k = keys::record(&record.key());
         self.claim(p, n, &k, &record.key().to_string())?;

@@ -52,6 +52,9 @@ pub const FEE_STATEMENT: u8 = 0x44;
 pub const PURGED_STUDENT: u8 = 0x45;
 /// Retention: a purged upload batch, by batch id.
 pub const PURGED_BATCH: u8 = 0x46;
+/// Retention: a confirmation's report hash with purged names redacted, by
+/// district, term, confirmation seq and the hash it was redacted from.
+pub const REDACTED_HASH: u8 = 0x47;
 
 /// The record kinds, in export order.
 pub const RECORD_TAGS: [u8; 7] = [
@@ -237,6 +240,21 @@ pub fn confirmation_prefix(district: &DistrictCode, term: Term) -> Vec<u8> {
 pub fn confirmation(district: &DistrictCode, term: Term, seq: u32) -> Vec<u8> {
     let mut k = confirmation_prefix(district, term);
     k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// A redacted hash of a confirmation: the confirmation's key under
+/// [`REDACTED_HASH`], then the hash the report was redacted from.
+pub fn redacted_hash(district: &DistrictCode, term: Term, seq: u32, from: &str) -> Vec<u8> {
+    let mut k = redacted_hash_prefix(district, term, seq);
+    k.extend_from_slice(from.as_bytes());
+    k
+}
+
+/// The redacted hashes of one confirmation share this prefix.
+pub fn redacted_hash_prefix(district: &DistrictCode, term: Term, seq: u32) -> Vec<u8> {
+    let mut k = confirmation(district, term, seq);
+    k[0] = REDACTED_HASH;
     k
 }
 

@@ -9,33 +9,60 @@
 //!
 //! Steps, each idempotent so a crash between them is finished by the next
 //! purge:
-//! 1. a pending tombstone per student (tag `PURGED_STUDENT`), durable;
+//! 1. a pending tombstone per student (tag `PURGED_STUDENT`), and in the
+//!    same sled batch the redacted confirmation hashes (tag
+//!    `REDACTED_HASH`, below), durable;
 //! 2. ONE change set (the store's ordinary all-or-nothing write path,
 //!    audited) replacing each student record by its redacted form;
 //! 3. redaction of every copy of those names the database still holds: the
 //!    before/after images of every audit event (the purge's own event
-//!    included, so it carries no name either), and the staged rows and row
-//!    results of every batch. The events stay (same seq, batch, actor,
+//!    included, so it carries no name either), the staged rows and row
+//!    results of every batch, and the text of every auditor's note on the
+//!    student, on one of its records or on one of its findings (author,
+//!    time and target stay). The events stay (same seq, batch, actor,
 //!    time, keys); only the names in their images read `(purged)`. This
 //!    is a deliberate exception to "append only": the policy asks that the
-//!    personal data be removed, and an image is a copy of it. Reverting the
-//!    purge's change set afterwards changes nothing (its before-images are
-//!    redacted too); the names cannot come back.
+//!    personal data be removed, and an image or a note is a copy of it.
+//!    Reverting the purge's change set afterwards changes nothing (its
+//!    before-images are redacted too); the names cannot come back.
 //! 4. tombstones marked done, with the change set's id.
+//!
+//! Redacted confirmation hashes: the semester report lists students by
+//! name, so redacting them changes the hash of every confirmed report that
+//! lists one, and CONFIRM-STALE would fire for every old term. The caller
+//! (which builds reports; the store does not) computes, for each current
+//! confirmation that is not stale just before the purge and whose report
+//! the redaction changes, the report's hash with the due students redacted
+//! (on the data as it stands, the redaction applied in memory: exactly the
+//! report after step 2) and passes them in. They are written with the
+//! tombstones, before the change set, so no moment exists where the names
+//! are redacted and the record missing: nothing can observe a spurious
+//! CONFIRM-STALE and no later run has to guess whether a confirmation was
+//! current before (it cannot know, once the names are gone). Should the
+//! change set then fail or never run, the record still states a fact (the
+//! confirmed report with those names redacted hashes so); it is removed on
+//! a failed change set and rewritten identically (same key) by a re-run.
+//! Because the hash is computed from the data just before the purge, a real
+//! change made later (or concurrently) is not absorbed: the report then
+//! hashes to neither and the confirmation is stale. The caller checks the
+//! report after the purge against it and says so if they differ.
 //!
 //! An upload batch past its date has the names and notes in its staged rows
 //! and row results redacted, and a record of that (tag `PURGED_BATCH`);
 //! its file name, SHA-256 and counts stay.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::codec::{encode, encode_event};
+use super::confirmations::RedactedHash;
+use super::notes::encode_note;
 use super::{CHUNK, Result, SledResult, Store, keys};
 use crate::domain::{
-    BatchKind, Date, DistrictCode, Field, Problem, Record, RecordKey, RowData, RowResult,
-    StagedRow, Student, StudentId, Write,
+    BatchKind, Credential, Date, DistrictCode, Field, FindingModule, Item, Note, NoteTarget,
+    Problem, Record, RecordKey, RowData, RowResult, RuleId, SchoolYear, StagedRow, Student,
+    StudentId, Term, Write, finding_id,
 };
 
 /// What purged names and notes read afterwards.
@@ -84,6 +111,10 @@ pub struct PurgeOutcome {
     pub batches: Vec<u64>,
     /// Audit events whose images were redacted.
     pub events_redacted: usize,
+    /// Auditors' notes whose text was redacted.
+    pub notes_redacted: usize,
+    /// Confirmations given a redacted hash by this purge.
+    pub confirmations_redacted: usize,
 }
 
 /// The student with its personal data replaced by the tombstone text.
@@ -180,6 +211,51 @@ fn redact_write(w: &mut Write, ids: &BTreeSet<StudentId>) -> bool {
     changed
 }
 
+/// The student a record key belongs to (student, exam, Statewide,
+/// certificate).
+fn student_of(key: &RecordKey) -> Option<&StudentId> {
+    match key {
+        RecordKey::Student(id)
+        | RecordKey::Exam(id, _)
+        | RecordKey::Statewide(id, _, _)
+        | RecordKey::Certificate(id, _) => Some(id),
+        _ => None,
+    }
+}
+
+/// Adds a student record's district and dates to what its findings could
+/// name.
+fn record_facts(r: &Record, (districts, dates): &mut (BTreeSet<DistrictCode>, BTreeSet<Date>)) {
+    match r {
+        Record::Student(s) => {
+            districts.insert(s.district());
+            let m = &s.modules;
+            dates.extend(
+                [
+                    m.sa_round1,
+                    m.sa_round2,
+                    m.presentation,
+                    m.credit_applications,
+                    m.company_registration,
+                ]
+                .into_iter()
+                .flatten(),
+            );
+        }
+        Record::Exam(e) => {
+            dates.insert(e.date);
+        }
+        Record::Statewide(a) => {
+            dates.insert(a.attempted);
+            dates.extend(a.attained);
+        }
+        Record::Certificate(c) => {
+            dates.insert(c.issued);
+        }
+        _ => {}
+    }
+}
+
 impl Store {
     /// Every purged student, by ID.
     pub fn purged_students(&self) -> Result<Vec<PurgedStudent>> {
@@ -207,11 +283,15 @@ impl Store {
         &self,
         students: &[(StudentId, Date)],
         batches: &[(u64, Date)],
+        redacted: &[RedactedHash],
         actor: &str,
         at: &str,
     ) -> Result<PurgeOutcome> {
         let mut outcome = PurgeOutcome::default();
-        let writes = self.begin_purge(students, actor, at)?;
+        let writes = self.begin_purge(students, redacted, actor, at)?;
+        if !writes.is_empty() {
+            outcome.confirmations_redacted = redacted.len();
+        }
         if !writes.is_empty() {
             let description = format!("retention purge: {} student(s)", writes.len());
             match self.apply_change_set(BatchKind::Edit, &description, None, writes, actor, at) {
@@ -223,15 +303,21 @@ impl Store {
                             .remove(keys::prefix(keys::PURGED_STUDENT, id.as_str()))
                             .db(self)?;
                     }
+                    for r in redacted {
+                        self.tree()
+                            .remove(keys::redacted_hash(&r.district, r.term, r.seq, &r.from))
+                            .db(self)?;
+                    }
                     self.flush()?;
                     return Err(e);
                 }
             }
         }
         let _w = self.writer();
-        let (done, events) = self.finish_redaction(outcome.change_set)?;
+        let (done, events, notes) = self.finish_redaction(outcome.change_set)?;
         outcome.students = done;
         outcome.events_redacted = events;
+        outcome.notes_redacted = notes;
         for (id, until) in batches {
             self.redact_rows(Some(*id), None)?;
             let rec = PurgedBatch {
@@ -249,12 +335,14 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Step 1: pending tombstones, durable; returns the change set's writes.
-    /// A pending tombstone left by an interrupted purge whose record was
-    /// never redacted is dropped: this purge's plan decides afresh.
+    /// Step 1: pending tombstones and the redacted hashes, durable;
+    /// returns the change set's writes (none: nothing is written). A
+    /// pending tombstone left by an interrupted purge whose record was never
+    /// redacted is dropped: this purge's plan decides afresh.
     fn begin_purge(
         &self,
         students: &[(StudentId, Date)],
+        redacted: &[RedactedHash],
         actor: &str,
         at: &str,
     ) -> Result<Vec<Write>> {
@@ -292,6 +380,15 @@ impl Store {
                 after: Some(Record::Student(redact_student(&s))),
             });
         }
+        if writes.is_empty() {
+            return Ok(writes);
+        }
+        for r in redacted {
+            b.insert(
+                keys::redacted_hash(&r.district, r.term, r.seq, &r.from),
+                encode(r)?,
+            );
+        }
         self.tree().apply_batch(b).db(self)?;
         self.flush()?;
         Ok(writes)
@@ -305,9 +402,10 @@ impl Store {
     }
 
     /// Steps 3 and 4 for every pending tombstone whose record is redacted:
-    /// the names in every event image and batch row go. The caller holds
-    /// the writer lock. Returns the students finished and events rewritten.
-    fn finish_redaction(&self, change_set: Option<u64>) -> Result<(Vec<StudentId>, usize)> {
+    /// the names in every event image and batch row go, and the text of
+    /// every note on those students. The caller holds the writer lock.
+    /// Returns the students finished, events and notes rewritten.
+    fn finish_redaction(&self, change_set: Option<u64>) -> Result<(Vec<StudentId>, usize, usize)> {
         let mut pending = Vec::new();
         for p in self.purged_students()? {
             if !p.redacted && self.stored_is_redacted(&p.student)? {
@@ -315,9 +413,10 @@ impl Store {
             }
         }
         if pending.is_empty() {
-            return Ok((Vec::new(), 0));
+            return Ok((Vec::new(), 0, 0));
         }
         let ids: BTreeSet<StudentId> = pending.iter().map(|p| p.student.clone()).collect();
+        let notes = self.redact_notes(&ids)?;
         let events = self.redact_events(&ids)?;
         self.redact_rows(None, Some(&ids))?;
         let mut b = sled::Batch::default();
@@ -330,7 +429,107 @@ impl Store {
             );
         }
         self.tree().apply_batch(b).db(self)?;
-        Ok((ids.into_iter().collect(), events))
+        Ok((ids.into_iter().collect(), events, notes))
+    }
+
+    /// Redacts the text of every note on one of `ids`: on its record or one
+    /// of its exam, Statewide or certificate records, or on one of its
+    /// findings. Findings are computed, not stored, so a finding note's
+    /// student is found by its id: every id the student's findings could
+    /// have had (each rule and module, over the items its records, current
+    /// or in the audit trail, ever held) is computed, only when finding
+    /// notes exist. Returns how many notes were rewritten.
+    fn redact_notes(&self, ids: &BTreeSet<StudentId>) -> Result<usize> {
+        let notes = self.notes()?;
+        let open: Vec<&Note> = notes.iter().filter(|n| n.text != PURGED).collect();
+        if open.is_empty() {
+            return Ok(0);
+        }
+        let findings = if open
+            .iter()
+            .any(|n| matches!(n.target, NoteTarget::Finding(_)))
+        {
+            self.possible_finding_ids(ids)?
+        } else {
+            BTreeSet::new()
+        };
+        let mut count = 0;
+        for n in open {
+            let ours = match &n.target {
+                NoteTarget::Record(k) => student_of(k).is_some_and(|s| ids.contains(s)),
+                NoteTarget::Finding(f) => findings.contains(f),
+            };
+            if ours {
+                let mut n = n.clone();
+                n.text = PURGED.to_string();
+                self.tree()
+                    .insert(keys::numbered(keys::NOTE, n.seq), encode_note(&n)?)
+                    .db(self)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// Every finding id a student of `ids` could have had: each student
+    /// rule and module over its districts and the items of its records,
+    /// current ones and every image in the audit trail.
+    fn possible_finding_ids(&self, ids: &BTreeSet<StudentId>) -> Result<BTreeSet<String>> {
+        let mut facts: BTreeMap<StudentId, (BTreeSet<DistrictCode>, BTreeSet<Date>)> =
+            BTreeMap::new();
+        for id in ids {
+            let f = facts.entry(id.clone()).or_default();
+            if let Some(r) = self.get(&RecordKey::Student(id.clone()))? {
+                record_facts(&r, f);
+            }
+        }
+        for kv in self.tree().scan_prefix([keys::EVENT]) {
+            let (k, v) = kv.db(self)?;
+            let event = self.decode_event(&k, &v)?;
+            for w in &event.writes {
+                let Some(f) = student_of(&w.key).and_then(|s| facts.get_mut(s)) else {
+                    continue;
+                };
+                for r in [&w.before, &w.after].into_iter().flatten() {
+                    record_facts(r, f);
+                }
+            }
+        }
+        let mut modules = vec![
+            None,
+            Some(FindingModule::SelfAssessment),
+            Some(FindingModule::Presentation),
+            Some(FindingModule::CertificationExam),
+        ];
+        modules.extend(
+            [
+                Credential::RegionalCore,
+                Credential::BasicStatewide,
+                Credential::AdvancedStatewide,
+            ]
+            .map(|c| Some(FindingModule::Credential(c))),
+        );
+        let mut out = BTreeSet::new();
+        for (id, (districts, dates)) in &facts {
+            let mut items = vec![Item::Whole];
+            for d in dates {
+                items.push(Item::Dated(*d));
+                items.push(Item::Round(1, *d));
+                items.push(Item::Round(2, *d));
+                items.push(Item::Term(Term::of(*d)));
+                items.push(Item::Year(SchoolYear::of(*d)));
+            }
+            for district in districts {
+                for rule in RuleId::ALL {
+                    for module in &modules {
+                        for item in &items {
+                            out.insert(finding_id(*rule, district, Some(id), *module, *item));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Rewrites every event holding a name of `ids`, a chunk of events per
@@ -435,6 +634,7 @@ mod tests {
             .purge(
                 &[(sid(1), date(2025, 6, 30))],
                 &[],
+                &[],
                 "op",
                 "2025-07-01T00:00:00Z",
             )
@@ -482,13 +682,14 @@ mod tests {
         let w = s
             .begin_purge(
                 &[(sid(1), date(2025, 6, 30)), (sid(2), date(2025, 6, 30))],
+                &[],
                 "op",
                 "t",
             )
             .unwrap();
         s.apply_change_set(BatchKind::Edit, "purge", None, w[..1].to_vec(), "op", "t")
             .unwrap();
-        let out = s.purge(&[], &[], "op", "t2").unwrap();
+        let out = s.purge(&[], &[], &[], "op", "t2").unwrap();
         assert_eq!(out.students, [sid(1)]);
         assert!(s.purged_student(&sid(1)).unwrap().unwrap().redacted);
         assert!(s.purged_student(&sid(2)).unwrap().is_none());
@@ -542,7 +743,9 @@ mod tests {
                 &[result],
             )
             .unwrap();
-        let out = s.purge(&[], &[(id, date(2025, 6, 30))], "op", "t").unwrap();
+        let out = s
+            .purge(&[], &[(id, date(2025, 6, 30))], &[], "op", "t")
+            .unwrap();
         assert_eq!(out.batches, [id]);
         let dump = export(&s);
         for gone in ["Thibodeau", "Rémy", "Bayou Rd"] {
@@ -550,5 +753,110 @@ mod tests {
         }
         assert_eq!(s.batch(id).unwrap().unwrap().sha256, "00");
         assert_eq!(s.purged_batches().unwrap()[0].batch, id);
+    }
+
+    fn redacted(seq: u32) -> RedactedHash {
+        RedactedHash {
+            district: DistrictCode::parse("017").unwrap(),
+            term: "spring-2026".parse().unwrap(),
+            seq,
+            from: "aa".repeat(32),
+            sha256: "bb".repeat(32),
+            at: "t".into(),
+        }
+    }
+
+    #[test]
+    fn redacted_hashes_are_written_with_the_tombstones_and_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = open(&dir.path().join("a"));
+        commit(&s, vec![set(&school("017004")), set(&student(1, "017004"))]);
+        // Nothing to purge: nothing recorded either.
+        let out = s.purge(&[], &[], &[redacted(1)], "op", "t").unwrap();
+        assert_eq!(out.confirmations_redacted, 0);
+        assert!(s.redacted_hashes().unwrap().is_empty());
+        // As if a crash hit right after step 1: the hash is already there.
+        s.begin_purge(&[(sid(1), date(2025, 6, 30))], &[redacted(1)], "op", "t")
+            .unwrap();
+        assert_eq!(s.redacted_hashes().unwrap(), [redacted(1)]);
+        let out = s
+            .purge(
+                &[(sid(1), date(2025, 6, 30))],
+                &[],
+                &[redacted(1)],
+                "op",
+                "t",
+            )
+            .unwrap();
+        assert_eq!(out.confirmations_redacted, 1);
+        assert_eq!(s.redacted_hashes().unwrap(), [redacted(1)]);
+        let dump = export(&s);
+        assert!(dump.contains("{\"kind\":\"redacted-hash\""), "{dump}");
+        let t = open(&dir.path().join("b"));
+        t.restore(&mut dump.as_bytes()).unwrap();
+        assert_eq!(t.redacted_hashes().unwrap(), [redacted(1)]);
+        assert_eq!(export(&t), dump);
+    }
+
+    #[test]
+    fn notes_on_a_purged_student_its_records_and_its_findings_are_redacted() {
+        use crate::store::tests::exam;
+        let dir = tempfile::tempdir().unwrap();
+        let s = open(dir.path());
+        commit(
+            &s,
+            vec![
+                set(&school("017004")),
+                set(&student(1, "017004")),
+                set(&student(2, "017004")),
+                set(&exam(1, date(2027, 4, 1))),
+            ],
+        );
+        let d = DistrictCode::parse("017").unwrap();
+        // A finding of student 1 on its exam's date, and one of student 2.
+        let f1 = finding_id(
+            RuleId::ALL[0],
+            &d,
+            Some(&sid(1)),
+            Some(FindingModule::CertificationExam),
+            Item::Dated(date(2027, 4, 1)),
+        );
+        let f2 = finding_id(RuleId::ALL[0], &d, Some(&sid(2)), None, Item::Whole);
+        let on = |t: NoteTarget, text: &str| s.add_note(t, text, "aud", "t").unwrap();
+        let rec = |k: RecordKey| NoteTarget::Record(k);
+        on(rec(RecordKey::Student(sid(1))), "lives on Bayou Rd");
+        on(
+            rec(RecordKey::Exam(sid(1), date(2027, 4, 1))),
+            "sick that day",
+        );
+        on(NoteTarget::Finding(f1), "mother called");
+        on(NoteTarget::Finding(f2), "about Pat2");
+        on(rec(RecordKey::Student(sid(2))), "Pat2 moved");
+        on(
+            rec(RecordKey::School(
+                crate::domain::SchoolCode::parse("017004").unwrap(),
+            )),
+            "ok",
+        );
+        // As if a crash hit after the change set: the next purge finishes it.
+        let w = s
+            .begin_purge(&[(sid(1), date(2025, 6, 30))], &[], "op", "t")
+            .unwrap();
+        s.apply_change_set(BatchKind::Edit, "purge", None, w, "op", "t")
+            .unwrap();
+        let out = s.purge(&[], &[], &[], "op", "t2").unwrap();
+        assert_eq!(out.notes_redacted, 3);
+        let texts: Vec<String> = s.notes().unwrap().into_iter().map(|n| n.text).collect();
+        assert_eq!(
+            texts,
+            [PURGED, PURGED, PURGED, "about Pat2", "Pat2 moved", "ok"]
+        );
+        let n = &s.notes().unwrap()[0];
+        assert_eq!((n.seq, n.by.as_str(), n.at.as_str()), (1, "aud", "t"));
+        assert_eq!(n.target, rec(RecordKey::Student(sid(1))));
+        // Idempotent: nothing left to do.
+        let out = s.purge(&[], &[], &[], "op", "t3").unwrap();
+        assert_eq!(out.notes_redacted, 0);
+        assert!(!export(&s).contains("Bayou"));
     }
 }
