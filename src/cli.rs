@@ -16,6 +16,7 @@ mod output;
 mod packet;
 mod report;
 mod retention;
+mod serve;
 mod template;
 mod transfer;
 mod transfer_io;
@@ -24,9 +25,9 @@ mod uploads;
 
 pub use args::{Cli, Command};
 pub use check::{evaluate, load_snapshot};
-pub use context::Context;
+pub use context::{Context, now};
 pub use import::{Staged, absolute, file_name, stage, stage_reporting};
-pub use tui_source::{stage_bytes, store_source};
+pub use tui_source::{one_district, stage_bytes, store_source};
 
 use std::process::ExitCode;
 
@@ -81,16 +82,32 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Export(a) => transfer_io::export(&ctx, a),
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Serve(a) => serve::run(&ctx, a),
         Command::Gen(a) => transfer_io::generate(a),
         Command::Completions(a) => args::completions(a),
         Command::Man => args::man(),
     }
 }
 
-/// Runs the TUI on the default (or `--db`) database: `mecred` alone.
+/// Runs the TUI on the default (or `--db`) database: `mecred` alone. It
+/// talks to the database's server, started first if none runs
+/// (`MECRED_NO_SERVER=1`: opens the database itself, as one user).
 fn run_tui(ctx: &Context) -> anyhow::Result<Status> {
-    let store = ctx.open_store()?;
-    tui_source::run(ctx, &store)?;
+    if std::env::var_os("MECRED_NO_SERVER").is_some_and(|v| v == "1") {
+        let store = ctx.open_store()?;
+        tui_source::run(ctx, &store)?;
+        return Ok(Status::Ok);
+    }
+    let db = ctx.db_path()?;
+    let remote = serve::connect_or_start(ctx, &db)?;
+    let opts = crate::tui::TuiOptions {
+        today: ctx.today,
+        read_only: ctx.read_only,
+        keymap: ctx.keymap.clone(),
+        db_label: format!("{} (server)", db.display()),
+        actor: remote.user(),
+    };
+    crate::tui::run(remote, &opts)?;
     Ok(Status::Ok)
 }
 

@@ -39,7 +39,9 @@ pub fn state(dir: &Path, students: u32) -> Store {
     let Some(cache) = std::env::var_os("MECRED_BENCH_CACHE") else {
         return import_state(dir, students);
     };
-    let kept = Path::new(&cache).join(format!("state-{students}"));
+    // A new schema cannot open an older one: one copy per schema.
+    let schema = mecred::store::SCHEMA;
+    let kept = Path::new(&cache).join(format!("state-{students}-schema{schema}"));
     if !kept.join("db").exists() {
         let fresh = kept.with_extension("partial");
         let _ = std::fs::remove_dir_all(&fresh);

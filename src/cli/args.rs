@@ -86,6 +86,9 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Build a demo database from the built-in fixtures and open the UI on it.
     Demo(DemoArgs),
+    /// Run the server that owns the database in the foreground: every
+    /// `mecred` UI talks to it (the first `mecred` starts one by itself).
+    Serve(ServeArgs),
     /// Write a deterministic synthetic state-sized data set.
     Gen(GenArgs),
     /// Print shell completions.
@@ -448,6 +451,18 @@ pub struct DemoArgs {
     /// Build the demo database and exit without opening the UI.
     #[arg(long)]
     pub no_ui: bool,
+}
+
+/// `mecred serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The socket to listen on (default: `mecred.sock` in the database
+    /// directory).
+    #[arg(long)]
+    pub socket: Option<PathBuf>,
+    /// Exit after this many seconds with no client (default: never).
+    #[arg(long, value_name = "SECONDS")]
+    pub idle_exit: Option<u64>,
 }
 
 /// `mecred gen`.

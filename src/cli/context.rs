@@ -51,8 +51,14 @@ impl Context {
         default_db(directories::ProjectDirs::from("", "", "mecred"))
     }
 
-    /// Opens the database (exit 3 when busy, damaged or newer).
+    /// Opens the database (exit 3 when busy, damaged or newer); an idle
+    /// server holding it is asked to step aside first.
     pub fn open_store(&self) -> anyhow::Result<Store> {
+        super::serve::open_store(self)
+    }
+
+    /// Opens the database, busy or not.
+    pub(super) fn open_direct(&self) -> anyhow::Result<Store> {
         let path = self.db_path()?;
         if let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()

@@ -235,7 +235,7 @@ impl Source for StoreSource {
 }
 
 /// The district every write concerns, when there is exactly one.
-fn one_district(writes: &[Write]) -> Option<DistrictCode> {
+pub fn one_district(writes: &[Write]) -> Option<DistrictCode> {
     let mut found: Option<DistrictCode> = None;
     for w in writes {
         let d = match w.after.as_ref().or(w.before.as_ref())? {

@@ -9,7 +9,7 @@ use std::io::{BufReader, BufWriter};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Sender, channel};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::thread;
 use std::time::Duration;
 
@@ -55,6 +55,16 @@ struct Inner {
     pending: Mutex<HashMap<u64, Sender<Reply>>>,
     changes: Mutex<Option<Changes>>,
     user: Mutex<String>,
+}
+
+impl Drop for Inner {
+    /// The last handle is gone: hang up, so the reader thread ends and the
+    /// server sees the client leave.
+    fn drop(&mut self) {
+        if let Some(conn) = lock(&self.state).conn.as_ref() {
+            let _ = conn.writer.get_ref().shutdown(std::net::Shutdown::Both);
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -117,29 +127,42 @@ impl Remote {
         state.generation += 1;
         let generation = state.generation;
         state.conn = Some(Conn { writer, generation });
-        let me = self.clone();
-        thread::spawn(move || me.read(reader, generation));
+        let weak = Arc::downgrade(&self.0);
+        thread::spawn(move || Remote::read(&weak, reader, generation));
         Ok(())
     }
 
     /// The reader: replies to their callers, pushes to the UI; at the end
-    /// of the stream, fails what waits and starts reconnecting.
-    fn read(&self, mut reader: BufReader<UnixStream>, generation: u64) {
+    /// of the stream, fails what waits and starts reconnecting. It holds
+    /// the client weakly: when every handle is dropped, it ends.
+    fn read(weak: &Weak<Inner>, mut reader: BufReader<UnixStream>, generation: u64) {
         while let Ok(Some(msg)) = read_frame::<ServerMsg>(&mut reader) {
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            let me = Remote(inner);
             match msg {
                 ServerMsg::Reply { id, result } => {
-                    if let Some(tx) = lock(&self.0.pending).remove(&id) {
+                    if let Some(tx) = lock(&me.0.pending).remove(&id) {
                         let _ = tx.send(result);
                     }
                 }
                 ServerMsg::Committed { text, writes } => {
-                    if let Some(c) = lock(&self.0.changes).as_ref() {
+                    if let Some(c) = lock(&me.0.changes).as_ref() {
                         c.remote(text, writes);
                     }
                 }
                 ServerMsg::Welcome { .. } | ServerMsg::Refused(_) => {}
             }
         }
+        let Some(inner) = weak.upgrade() else {
+            return;
+        };
+        Remote(inner).lost(generation);
+    }
+
+    /// The connection of `generation` ended: fail what waits, reconnect.
+    fn lost(&self, generation: u64) {
         let mut state = lock(&self.0.state);
         if state
             .conn
@@ -154,25 +177,29 @@ impl Remote {
             state.retrying = true;
             drop(state);
             self.notice("the mecred server went away: reconnecting…", true);
-            let me = self.clone();
-            thread::spawn(move || me.reconnect());
+            let weak = Arc::downgrade(&self.0);
+            thread::spawn(move || Remote::reconnect(&weak));
         }
     }
 
     /// Tries the socket until a server answers, then has the UI read
-    /// everything again.
-    fn reconnect(&self) {
+    /// everything again; ends when every handle is dropped.
+    fn reconnect(weak: &Weak<Inner>) {
         loop {
             thread::sleep(RETRY);
-            let mut state = lock(&self.0.state);
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            let me = Remote(inner);
+            let mut state = lock(&me.0.state);
             if state.conn.is_some() {
                 state.retrying = false;
                 return;
             }
-            if self.open(&mut state).is_ok() {
+            if me.open(&mut state).is_ok() {
                 state.retrying = false;
                 drop(state);
-                if let Some(c) = lock(&self.0.changes).as_ref() {
+                if let Some(c) = lock(&me.0.changes).as_ref() {
                     c.resync("reconnected to the mecred server".into());
                 }
                 return;

@@ -7,7 +7,7 @@ use std::io::{self, BufReader, BufWriter};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
@@ -45,6 +45,8 @@ struct Shared {
     /// When the last client left (or the server started).
     idle_since: Mutex<Instant>,
     next: AtomicU64,
+    /// Set when the server is to stop accepting and exit.
+    quit: AtomicBool,
 }
 
 impl Shared {
@@ -80,8 +82,9 @@ pub fn serve(store: Store, opts: &ServeOptions) -> anyhow::Result<()> {
         clients: Mutex::new(HashMap::new()),
         idle_since: Mutex::new(Instant::now()),
         next: AtomicU64::new(1),
+        quit: AtomicBool::new(false),
     });
-    loop {
+    while !shared.quit.load(Ordering::Relaxed) {
         match listener.accept() {
             Ok((stream, _)) => {
                 let shared = Arc::clone(&shared);
@@ -332,7 +335,17 @@ fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Val
                 description,
                 writes,
             } => {
-                let (id, writes) = src.apply_change_set(kind, &description, writes, user)?;
+                // Edits carry what their maker read: a record changed since
+                // by someone else refuses the change set.
+                let district = crate::cli::one_district(&writes);
+                let (id, writes) = shared.store.apply_change_set_as_read(
+                    kind,
+                    &description,
+                    district,
+                    writes,
+                    user,
+                    &crate::cli::now(),
+                )?;
                 let verb = match kind {
                     BatchKind::Transfer => "transferred",
                     _ => "edited",
@@ -359,6 +372,14 @@ fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Val
             Request::AddNote { target, text } => Value::NoteId(src.add_note(target, &text, user)?),
             Request::Notes => Value::Notes(src.notes()?),
             Request::NotesFor(target) => Value::Notes(src.notes_for(&target)?),
+            Request::YieldIfIdle => {
+                let alone = shared.clients().len() <= 1;
+                if alone {
+                    tracing::info!(by = user, "yielding the database to a command");
+                    shared.quit.store(true, Ordering::Relaxed);
+                }
+                Value::Yielding(alone)
+            }
         })
     })();
     (r, made)

@@ -42,11 +42,16 @@ pub fn write_frame<T: Serialize>(w: &mut impl io::Write, value: &T) -> io::Resul
 /// Reads one frame; `None` at a clean end of stream (between frames).
 pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read) -> io::Result<Option<T>> {
     let mut len = [0u8; 4];
-    match r.read_exact(&mut len) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
+    // Nothing at all is a clean end; part of a length is a cut frame.
+    loop {
+        match r.read(&mut len[..1]) {
+            Ok(0) => return Ok(None),
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
+    r.read_exact(&mut len[1..])?;
     let len = u32::from_be_bytes(len);
     if len > MAX_FRAME {
         return Err(io::Error::new(
@@ -188,6 +193,9 @@ pub enum Request {
     },
     Notes,
     NotesFor(NoteTarget),
+    /// Exit if the asker is the only client (a command line that needs the
+    /// database itself); answers whether the server is exiting.
+    YieldIfIdle,
 }
 
 /// What a request gives back.
@@ -223,6 +231,7 @@ pub enum Value {
     Record(Option<Record>),
     NoteId(u64),
     Notes(Vec<Note>),
+    Yielding(bool),
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ impl Store {
         actor: &str,
         at: &str,
     ) -> Result<Vec<Write>> {
-        self.commit_with(id, Some((summary, results)), writes, actor, at)
+        self.commit_with(id, Some((summary, results)), writes, false, actor, at)
     }
 
     /// [`Store::commit`] right after [`Store::stage`] with the same triage:
@@ -52,7 +52,22 @@ impl Store {
         actor: &str,
         at: &str,
     ) -> Result<Vec<Write>> {
-        self.commit_with(id, None, writes, actor, at)
+        self.commit_with(id, None, writes, false, actor, at)
+    }
+
+    /// [`Store::commit_as_staged`] of writes whose `before` is what their
+    /// maker read: refused, changing nothing, when a record is no longer
+    /// that (someone changed it since), naming the record and the change
+    /// set that did. Checked under the write lock, so no commit slips
+    /// between the check and the writes.
+    pub fn commit_as_read(
+        &self,
+        id: u64,
+        writes: Vec<Write>,
+        actor: &str,
+        at: &str,
+    ) -> Result<Vec<Write>> {
+        self.commit_with(id, None, writes, true, actor, at)
     }
 
     fn commit_with(
@@ -60,6 +75,7 @@ impl Store {
         id: u64,
         triage: Option<(Summary, &[RowResult])>,
         writes: Vec<Write>,
+        as_read: bool,
         actor: &str,
         at: &str,
     ) -> Result<Vec<Write>> {
@@ -81,6 +97,9 @@ impl Store {
                     a.key()
                 )));
             }
+        }
+        if as_read {
+            self.check_as_read(&writes)?;
         }
         let first_seq = self.next_seq()?;
         let old = rec.results_gen;
@@ -375,6 +394,37 @@ impl Store {
             Some(e) if e.batch == id && e.action == EventAction::Commit => Ok(e),
             _ => Err(self.damaged(format!("commit event {seq} of batch {id} is missing"))),
         }
+    }
+
+    /// Refuses writes whose `before` is not what is stored (the first key
+    /// written decides; later writes to it follow from it).
+    fn check_as_read(&self, writes: &[Write]) -> Result<()> {
+        let mut seen = HashSet::new();
+        for w in writes {
+            if !seen.insert(&w.key) {
+                continue;
+            }
+            let k = keys::record(&w.key);
+            if self.read_record(&k)? == w.before {
+                continue;
+            }
+            self.catch_up_index()?;
+            let by = match self.touches_since(&k, 0)?.last() {
+                Some((_, b)) => match self.batch(*b)? {
+                    Some(batch) => format!(
+                        "by change set {b} ({}, {})",
+                        batch.imported_by, batch.imported_at
+                    ),
+                    None => format!("by change set {b}"),
+                },
+                None => "outside any change set".to_string(),
+            };
+            return Err(StoreError::Refused(format!(
+                "{} was changed since it was read, {by}: nothing was applied; look again and redo the change",
+                w.key
+            )));
+        }
+        Ok(())
     }
 
     /// Refuses the revert when `w`'s record was changed since by a later

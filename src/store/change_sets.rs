@@ -24,6 +24,36 @@ impl Store {
         actor: &str,
         at: &str,
     ) -> Result<(u64, Vec<Write>)> {
+        self.apply_change_set_with(kind, description, district, writes, false, actor, at)
+    }
+
+    /// [`Store::apply_change_set`] of writes whose `before` is what their
+    /// maker read (a client of the server): refused when a record was
+    /// changed since, naming it and the change set that did
+    /// ([`Store::commit_as_read`]).
+    pub fn apply_change_set_as_read(
+        &self,
+        kind: BatchKind,
+        description: &str,
+        district: Option<DistrictCode>,
+        writes: Vec<Write>,
+        actor: &str,
+        at: &str,
+    ) -> Result<(u64, Vec<Write>)> {
+        self.apply_change_set_with(kind, description, district, writes, true, actor, at)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_change_set_with(
+        &self,
+        kind: BatchKind,
+        description: &str,
+        district: Option<DistrictCode>,
+        writes: Vec<Write>,
+        as_read: bool,
+        actor: &str,
+        at: &str,
+    ) -> Result<(u64, Vec<Write>)> {
         if !matches!(kind, BatchKind::Edit | BatchKind::Transfer) {
             return Err(StoreError::Refused(format!(
                 "a {} batch comes from a file, not from an edit",
@@ -53,7 +83,12 @@ impl Store {
             settled_by: None,
         };
         let id = self.stage(batch, &[], &[])?;
-        match self.commit_as_staged(id, writes, actor, at) {
+        let done = if as_read {
+            self.commit_as_read(id, writes, actor, at)
+        } else {
+            self.commit_as_staged(id, writes, actor, at)
+        };
+        match done {
             Ok(made) => Ok((id, made)),
             Err(e) => {
                 if let Err(d) = self.discard(id, actor, at) {
@@ -167,6 +202,62 @@ mod tests {
             s.apply_change_set(BatchKind::Completions, "x", None, vec![], "op", "t")
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_change_set_as_read_is_refused_when_a_record_changed_since() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let key = RecordKey::School(SchoolCode::parse("017004").unwrap());
+        let w = |before: Option<Record>, after: Record| Write {
+            key: key.clone(),
+            before,
+            after: Some(after),
+        };
+        let (a, _) = s
+            .apply_change_set(
+                BatchKind::Edit,
+                "A",
+                None,
+                vec![w(None, school("A"))],
+                "ana",
+                "t1",
+            )
+            .unwrap();
+        // Read A; meanwhile someone else writes B.
+        s.apply_change_set_as_read(
+            BatchKind::Edit,
+            "B",
+            None,
+            vec![w(Some(school("A")), school("B"))],
+            "ben",
+            "t2",
+        )
+        .unwrap();
+        let refused = s
+            .apply_change_set_as_read(
+                BatchKind::Edit,
+                "C",
+                None,
+                vec![w(Some(school("A")), school("C"))],
+                "ana",
+                "t3",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("school 017004") || refused.contains("017004"),
+            "{refused}"
+        );
+        assert!(
+            refused.contains(&format!("change set {}", a + 1)),
+            "{refused}"
+        );
+        assert!(refused.contains("ben"), "{refused}");
+        assert_eq!(s.get(&key).unwrap(), Some(school("B")));
+        // The refused change set left nothing behind but a discarded batch.
+        let last = s.batches().unwrap().into_iter().last().unwrap();
+        assert_eq!(last.state, BatchState::Discarded);
     }
 
     #[test]
