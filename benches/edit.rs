@@ -3,10 +3,17 @@
 //! and removed) and the apply (one change set, re-evaluation, screens read
 //! again). Target: under 300 ms together.
 //!
-//! Measured (quiet machine, medians, 250k state): preview 148 ms, preview +
-//! apply 522 ms (0.98 s before the dashboard recount left the commit path).
-//! The apply is mostly the store's change set (~200 ms for 10,000 writes and
-//! their read-back) and the findings view rebuilt after it (~75 ms).
+//! Measured (medians, 250k state, three runs on this 2-core VM): preview
+//! 144–166 ms, preview + apply 322–384 ms (522 ms before the store handed
+//! back its writes, the findings listing was patched instead of rebuilt and
+//! a preview stayed applied for its commit; 0.98 s before the dashboard
+//! recount left the commit path). Of a ~330 ms run: preview ~115 (one
+//! evaluation of the 10,000 students ~21, reading and applying them ~50,
+//! their findings before and after ~25), the store's change set ~120
+//! (10,000 befores read, ten 1,000-write batches, one fsync), the listing
+//! patched ~30, the open screens read again ~10.
+//!
+//! `MECRED_BENCH_CACHE=DIR` keeps the imported state between runs.
 #![allow(clippy::unwrap_used)]
 
 mod common;

@@ -374,6 +374,20 @@ impl Snapshot {
         }
     }
 
+    /// Whether the record under `key` is `value`, without copying it (a
+    /// student, the common case, is compared in place).
+    pub fn holds(&self, key: &RecordKey, value: Option<&Record>) -> bool {
+        match (key, value) {
+            (RecordKey::Student(id), Some(Record::Student(v))) => {
+                self.student(id).and_then(|f| f.student.as_ref()) == Some(v)
+            }
+            (RecordKey::Student(id), None) => {
+                self.student(id).and_then(|f| f.student.as_ref()).is_none()
+            }
+            _ => self.record(key).as_ref() == value,
+        }
+    }
+
     /// A district's confirmations.
     pub fn confirmations_of<'a>(
         &'a self,

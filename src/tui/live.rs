@@ -129,7 +129,7 @@ pub struct Delta {
 /// The students and districts whose findings a change can move.
 #[derive(Default)]
 struct Scope {
-    students: std::collections::BTreeSet<StudentId>,
+    students: rustc_hash::FxHashSet<StudentId>,
     districts: std::collections::BTreeSet<DistrictCode>,
 }
 
@@ -195,10 +195,8 @@ pub struct Policy {
 #[derive(Debug, Clone)]
 struct Tentative {
     /// Each key's value before the change (the first seen, for a key
-    /// written twice).
-    originals: HashMap<RecordKey, Option<Record>>,
-    /// The same, in write order, to put back in reverse.
-    order: Vec<(RecordKey, Option<Record>)>,
+    /// written twice): putting each back undoes the change, in any order.
+    originals: rustc_hash::FxHashMap<RecordKey, Option<Record>>,
     /// What the change re-evaluated.
     touched: Touched,
 }
@@ -267,9 +265,9 @@ impl Policy {
     /// Whether `writes` are all writes of the tentative change `t`, to the
     /// values it applied (a commit leaves out writes that change nothing).
     fn is_tentative(&self, t: &Tentative, writes: &[Write]) -> bool {
-        writes
-            .iter()
-            .all(|w| t.originals.contains_key(&w.key) && self.snapshot.record(&w.key) == w.after)
+        writes.iter().all(|w| {
+            t.originals.contains_key(&w.key) && self.snapshot.holds(&w.key, w.after.as_ref())
+        })
     }
 
     /// Puts back a previewed change that was not committed.
@@ -277,9 +275,8 @@ impl Policy {
         let Some(t) = self.tentative.take() else {
             return;
         };
-        // In reverse: a key written twice ends at its first value.
         let mut back = Touched::default();
-        for (key, value) in t.order.into_iter().rev() {
+        for (key, value) in t.originals {
             back.merge(self.snapshot.set(&key, value));
         }
         self.evaluation.update(&self.snapshot, &back);
@@ -293,13 +290,12 @@ impl Policy {
     /// of the change, not of the data.
     pub fn delta(&mut self, writes: &[Write]) -> Delta {
         self.settle();
-        let order: Vec<(RecordKey, Option<Record>)> = writes
-            .iter()
-            .map(|w| (w.key.clone(), self.snapshot.record(&w.key)))
-            .collect();
-        let mut originals = HashMap::with_capacity(order.len());
-        for (k, v) in &order {
-            originals.entry(k.clone()).or_insert_with(|| v.clone());
+        let mut originals = rustc_hash::FxHashMap::default();
+        originals.reserve(writes.len());
+        for w in writes {
+            if !originals.contains_key(&w.key) {
+                originals.insert(w.key.clone(), self.snapshot.record(&w.key));
+            }
         }
         let mut scope = Scope::default();
         for w in writes {
@@ -318,11 +314,7 @@ impl Policy {
         let before = scope.findings(&self.evaluation);
         self.evaluation.update(&self.snapshot, &touched);
         let after = scope.findings(&self.evaluation);
-        self.tentative = Some(Tentative {
-            originals,
-            order,
-            touched,
-        });
+        self.tentative = Some(Tentative { originals, touched });
         let ids = |v: &[Finding]| -> std::collections::HashSet<String> {
             v.iter().map(|f| f.id.clone()).collect()
         };
@@ -435,6 +427,34 @@ impl Policy {
         })
     }
 
+    /// Whether `old` lists `f` as [`Policy::listed`] would now: the same
+    /// finding, ack and name (compared without building them).
+    fn still_listed(&self, old: &Listed, f: &Finding) -> bool {
+        let ack = match f.severity {
+            FindingSeverity::Warn => self.acks.get(&f.id),
+            FindingSeverity::Error => None,
+        };
+        if old.finding != *f || old.ack.as_ref() != ack {
+            return false;
+        }
+        let Some(id) = &f.student else {
+            return false;
+        };
+        match self
+            .snapshot
+            .student(id)
+            .and_then(|file| file.student.as_ref())
+        {
+            Some(s) => {
+                old.who.len() == s.last_name.len() + 2 + s.first_name.len()
+                    && old.who.starts_with(s.last_name.as_str())
+                    && old.who.ends_with(s.first_name.as_str())
+                    && old.who.get(s.last_name.len()..s.last_name.len() + 2) == Some(", ")
+            }
+            None => old.who == id.as_str(),
+        }
+    }
+
     fn districts(&self) -> BTreeMap<DistrictCode, District> {
         self.snapshot
             .district_codes()
@@ -478,19 +498,32 @@ impl Policy {
             v.sort_by(|a, b| a.order(b));
             v
         };
-        let kept = self.view.items.iter().filter(|l| match &l.finding.student {
-            Some(id) => !touched.students.contains(id),
-            None => false,
-        });
-        let mut items = Vec::with_capacity(self.view.items.len() + fresh.len());
+        let moved: rustc_hash::FxHashSet<&StudentId> = touched.students.iter().collect();
+        // A touched student's finding that is unchanged keeps its item.
+        let mut was: rustc_hash::FxHashMap<&str, &Arc<Listed>> = rustc_hash::FxHashMap::default();
+        let mut kept = Vec::with_capacity(self.view.items.len());
+        for l in &self.view.items {
+            match &l.finding.student {
+                Some(id) if moved.contains(id) => {
+                    was.insert(l.finding.id.as_str(), l);
+                }
+                Some(_) => kept.push(l),
+                None => {}
+            }
+        }
+        let item = |f: &Finding| match was.get(f.id.as_str()) {
+            Some(old) if self.still_listed(old, f) => Arc::clone(old),
+            _ => self.listed(f),
+        };
+        let mut items = Vec::with_capacity(kept.len() + fresh.len());
         let mut fresh = fresh.into_iter().peekable();
         for old in kept {
             while let Some(f) = fresh.next_if(|f| f.order(&old.finding).is_lt()) {
-                items.push(self.listed(f));
+                items.push(item(f));
             }
             items.push(Arc::clone(old));
         }
-        items.extend(fresh.map(|f| self.listed(f)));
+        items.extend(fresh.map(item));
         let districts = if touched.districts.is_empty() {
             self.view.districts.clone()
         } else {
