@@ -22,11 +22,14 @@ mod transfer;
 mod transfer_io;
 mod tui_source;
 mod uploads;
+mod users;
 
 pub use args::{Cli, Command};
 pub use check::{evaluate, load_snapshot};
 pub use context::{Context, now};
 pub use import::{Staged, absolute, file_name, stage, stage_reporting};
+#[cfg(test)]
+pub(crate) use tui_source::demo_store;
 pub use tui_source::{one_district, stage_bytes, store_source};
 
 use std::process::ExitCode;
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Restore(a) => transfer_io::restore(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
+        Command::Users(c) => users::run(&ctx, c),
         Command::Gen(a) => transfer_io::generate(a),
         Command::Completions(a) => args::completions(a),
         Command::Man => args::man(),

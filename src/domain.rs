@@ -10,6 +10,7 @@ pub mod note;
 pub mod progress;
 pub mod records;
 pub mod upload;
+pub mod user;
 
 pub use calendar::{Date, SchoolYear, Season, Term};
 pub use fee::{
@@ -22,3 +23,4 @@ pub use note::{Note, NoteTarget};
 pub use progress::{Credentials, Module, Progress, Standing};
 pub use records::*;
 pub use upload::*;
+pub use user::{Refusal, Role, User};

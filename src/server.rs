@@ -6,8 +6,12 @@
 
 pub mod peer;
 pub mod remote;
+pub mod roles;
 pub mod serve;
 pub mod wire;
+
+#[cfg(test)]
+mod tests;
 
 pub use remote::Remote;
 pub use serve::{ServeOptions, serve, socket_path};

@@ -25,6 +25,7 @@ mod open;
 mod queries;
 mod retention;
 mod transfer;
+mod users;
 // The crate has no clippy.toml with `allow-unwrap-in-tests` (STYLE.md assumes one).
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

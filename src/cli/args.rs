@@ -86,6 +86,9 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Build a demo database from the built-in fixtures and open the UI on it.
     Demo(DemoArgs),
+    /// Who may use the database and what they may do (admins only).
+    #[command(subcommand)]
+    Users(UsersCommand),
     /// Run the server that owns the database in the foreground: every
     /// `mecred` UI talks to it (the first `mecred` starts one by itself).
     Serve(ServeArgs),
@@ -453,11 +456,40 @@ pub struct DemoArgs {
     pub no_ui: bool,
 }
 
+/// `mecred users`.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Every user with their role.
+    List,
+    /// Add (or change) a user: an OS login name and a role.
+    Add {
+        /// The OS login name.
+        name: String,
+        /// admin, operator, auditor or district.
+        #[arg(long, value_parser = parse_role)]
+        role: crate::domain::Role,
+        /// The district of a district user.
+        #[arg(long, value_name = "C", value_parser = parse_district)]
+        district: Option<DistrictCode>,
+    },
+    /// Remove a user.
+    Remove {
+        /// The OS login name.
+        name: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<crate::domain::Role, String> {
+    crate::domain::Role::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a role: admin, operator, auditor or district"))
+}
+
 /// `mecred serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The socket to listen on (default: `mecred.sock` in the database
-    /// directory).
+    /// The socket to listen on (default: `mecred.sock` in the owner-only
+    /// database directory). A socket given here is open to its group (a
+    /// team server): put it in a directory only the team can reach.
     #[arg(long)]
     pub socket: Option<PathBuf>,
     /// Exit after this many seconds with no client (default: never).

@@ -31,10 +31,12 @@ const START_WAIT: Duration = Duration::from_secs(15);
 pub fn run(ctx: &Context, a: ServeArgs) -> anyhow::Result<Status> {
     // Never by asking a running server to step aside: that one serves.
     let store = ctx.open_direct()?;
+    let group = a.socket.is_some();
     let socket = a.socket.unwrap_or_else(|| socket_path(store.path()));
     let opts = ServeOptions {
         socket,
         idle_exit: a.idle_exit.map(Duration::from_secs),
+        group,
     };
     serve(store, &opts)?;
     Ok(Status::Ok)

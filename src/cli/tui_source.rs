@@ -310,7 +310,7 @@ pub fn run(ctx: &Context, store: &Store) -> anyhow::Result<()> {
 /// tests: its directory, a context on it (`tester`, the demo's today) and
 /// the store.
 #[cfg(test)]
-fn demo_store(read_only: bool) -> (tempfile::TempDir, Context, Store) {
+pub(crate) fn demo_store(read_only: bool) -> (tempfile::TempDir, Context, Store) {
     let Ok(dir) = tempfile::tempdir() else {
         panic!("no temporary directory");
     };

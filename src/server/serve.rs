@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 use super::peer::{peer, user_name};
+use super::roles;
 use super::wire::{ClientMsg, Request, ServerMsg, VERSION, Value, read_frame, write_frame};
 use crate::domain::{BatchKind, Write};
 use crate::store::Store;
@@ -28,6 +29,9 @@ pub struct ServeOptions {
     pub socket: PathBuf,
     /// Exit after this long with no client connected (never when `None`).
     pub idle_exit: Option<Duration>,
+    /// The socket's group may connect (a team server; who may do what is
+    /// still decided per user from the peer credentials).
+    pub group: bool,
 }
 
 /// The socket of the server for the database at `db`: inside its
@@ -37,8 +41,8 @@ pub fn socket_path(db: &Path) -> PathBuf {
 }
 
 /// What every connection shares.
-struct Shared {
-    store: Store,
+pub(super) struct Shared {
+    pub(super) store: Store,
     source: Arc<dyn Source + Send + Sync>,
     /// Each connected client's outgoing queue, by connection number.
     clients: Mutex<HashMap<u64, Sender<ServerMsg>>>,
@@ -47,9 +51,25 @@ struct Shared {
     next: AtomicU64,
     /// Set when the server is to stop accepting and exit.
     quit: AtomicBool,
+    /// The OS user the server runs as: the database's admin until users
+    /// are set up.
+    owner: String,
 }
 
 impl Shared {
+    /// The state of a server on `store`, before any client.
+    pub(super) fn new(store: Store) -> Shared {
+        Shared {
+            source: crate::cli::store_source(&store),
+            store,
+            clients: Mutex::new(HashMap::new()),
+            idle_since: Mutex::new(Instant::now()),
+            next: AtomicU64::new(1),
+            quit: AtomicBool::new(false),
+            owner: user_name(super::peer::me()),
+        }
+    }
+
     fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Sender<ServerMsg>>> {
         self.clients.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -71,19 +91,12 @@ impl Shared {
 /// `opts.idle_exit` (or forever). Refused when a server already answers
 /// there; a socket file left by a killed server is replaced.
 pub fn serve(store: Store, opts: &ServeOptions) -> anyhow::Result<()> {
-    let listener = bind(&opts.socket)?;
+    let listener = bind(&opts.socket, if opts.group { 0o660 } else { 0o600 })?;
     listener
         .set_nonblocking(true)
         .context("cannot poll the socket")?;
     tracing::info!(socket = %opts.socket.display(), "serving");
-    let shared = Arc::new(Shared {
-        source: crate::cli::store_source(&store),
-        store,
-        clients: Mutex::new(HashMap::new()),
-        idle_since: Mutex::new(Instant::now()),
-        next: AtomicU64::new(1),
-        quit: AtomicBool::new(false),
-    });
+    let shared = Arc::new(Shared::new(store));
     while !shared.quit.load(Ordering::Relaxed) {
         match listener.accept() {
             Ok((stream, _)) => {
@@ -115,8 +128,8 @@ pub fn serve(store: Store, opts: &ServeOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Binds `socket`, owner-only, replacing a file no server answers on.
-fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
+/// Binds `socket` with `mode`, replacing a file no server answers on.
+fn bind(socket: &Path, mode: u32) -> anyhow::Result<UnixListener> {
     if socket.exists() {
         if UnixStream::connect(socket).is_ok() {
             anyhow::bail!("a mecred server already serves {}", socket.display());
@@ -126,7 +139,7 @@ fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
     }
     let listener = UnixListener::bind(socket)
         .with_context(|| format!("cannot listen on {}", socket.display()))?;
-    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600))
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(mode))
         .with_context(|| format!("cannot restrict {}", socket.display()))?;
     Ok(listener)
 }
@@ -134,8 +147,8 @@ fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
 /// One client: greeting, then requests until it hangs up.
 fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
     stream.set_nonblocking(false)?;
-    let who = peer(&stream)?;
-    let user = user_name(who.uid);
+    let cred = peer(&stream)?;
+    let user = user_name(cred.uid);
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = BufWriter::new(stream);
     match read_frame::<ClientMsg>(&mut reader)? {
@@ -147,6 +160,14 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
         }
         _ => return Ok(()),
     }
+    let who = match roles::identify(&shared.store, &user, &shared.owner) {
+        Ok(who) => who,
+        Err(why) => {
+            tracing::warn!(pid = cred.pid, "an unknown OS user was refused");
+            write_frame(&mut writer, &ServerMsg::Refused(why))?;
+            return Ok(());
+        }
+    };
     write_frame(
         &mut writer,
         &ServerMsg::Welcome {
@@ -157,7 +178,12 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
     let n = shared.next.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = channel::<ServerMsg>();
     shared.clients().insert(n, tx.clone());
-    tracing::info!(client = n, pid = who.pid, "client connected");
+    tracing::info!(
+        client = n,
+        pid = cred.pid,
+        role = who.role.as_str(),
+        "client connected"
+    );
     let out = thread::spawn(move || {
         for msg in rx {
             if write_frame(&mut writer, &msg).is_err() {
@@ -165,7 +191,7 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
             }
         }
     });
-    let ended = serve_requests(shared, n, &user, &mut reader, &tx);
+    let ended = serve_requests(shared, n, &who, &mut reader, &tx);
     shared.clients().remove(&n);
     *shared
         .idle_since
@@ -180,7 +206,7 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
 fn serve_requests(
     shared: &Arc<Shared>,
     n: u64,
-    user: &str,
+    who: &roles::Who,
     reader: &mut impl io::Read,
     tx: &Sender<ServerMsg>,
 ) -> anyhow::Result<()> {
@@ -188,14 +214,8 @@ fn serve_requests(
         let ClientMsg::Request { id, request } = msg else {
             continue;
         };
-        let (result, made) = execute(shared, user, request);
-        if tx
-            .send(ServerMsg::Reply {
-                id,
-                result: result.map_err(|e| format!("{e:#}")),
-            })
-            .is_err()
-        {
+        let (result, made) = run(shared, who, request);
+        if tx.send(ServerMsg::Reply { id, result }).is_err() {
             break;
         }
         if let Some((text, writes)) = made {
@@ -207,6 +227,57 @@ fn serve_requests(
 
 /// What a committing request made: the status line and the writes.
 type Made = Option<(String, Vec<Write>)>;
+
+/// Runs one request as `who`, within what their role allows: refused
+/// before it runs, or run and its answer narrowed to their district.
+pub(super) fn run(
+    shared: &Shared,
+    who: &roles::Who,
+    request: Request,
+) -> (Result<Value, String>, Made) {
+    if let Err(why) = roles::check(&shared.store, who, &request) {
+        roles::record_refusal(&shared.store, &who.name, &request, &why, &crate::cli::now());
+        return (Err(why), None);
+    }
+    let staging = matches!(request, Request::Stage { .. });
+    let (result, made) = execute(shared, &who.name, request);
+    let result = match result {
+        Ok(Value::Staged(crate::tui::source::StageOutcome::Staged(id)))
+            if staging && who.role == crate::domain::Role::District =>
+        {
+            match district_stage(shared, who, id) {
+                Ok(v) => Ok(v),
+                Err(why) => {
+                    let r = Request::DiscardBatch(id);
+                    roles::record_refusal(&shared.store, &who.name, &r, &why, &crate::cli::now());
+                    Err(why)
+                }
+            }
+        }
+        Ok(v) => Ok(roles::scope(&shared.store, who, v)),
+        Err(e) => Err(format!("{e:#}")),
+    };
+    (result, made)
+}
+
+/// A district user's staged batch stands only if it is of their district;
+/// else it is discarded.
+fn district_stage(shared: &Shared, who: &roles::Who, id: u64) -> Result<Value, String> {
+    let batch = shared.store.batch(id).map_err(|e| format!("{e:#}"))?;
+    let district = batch.and_then(|b| b.district);
+    if district.is_some() && district == who.district {
+        return Ok(Value::Staged(crate::tui::source::StageOutcome::Staged(id)));
+    }
+    if let Err(e) = shared.store.discard(id, &who.name, &crate::cli::now()) {
+        tracing::error!(batch = id, error = %e, "could not discard a refused upload");
+    }
+    Err(format!(
+        "{} may import only district {}'s completions: batch {id} ({}) was discarded",
+        who.name,
+        who.district.as_ref().map_or("?", |d| d.as_str()),
+        district.map_or_else(|| "no district".to_string(), |d| format!("district {d}"))
+    ))
+}
 
 /// Runs one request as `user`.
 fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Value>, Made) {

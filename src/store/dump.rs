@@ -23,6 +23,7 @@ use crate::domain::{
     ExamAttempt, FeeSchedule, FeeStatement, Note, Record, RecordKey, RowResult, School, StagedRow,
     StatewideAttempt, Student, Write,
 };
+use crate::domain::{Refusal, User};
 
 /// One line of the dump.
 #[derive(Serialize, Deserialize)]
@@ -46,6 +47,8 @@ enum Line {
     PurgedStudent(PurgedStudent),
     PurgedBatch(PurgedBatch),
     RedactedHash(RedactedHash),
+    User(User),
+    Refusal(Refusal),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -219,6 +222,12 @@ impl Store {
         for r in self.redacted_hashes()? {
             emit(out, &Line::RedactedHash(r))?;
         }
+        for u in self.users()? {
+            emit(out, &Line::User(u))?;
+        }
+        for r in self.refusals()? {
+            emit(out, &Line::Refusal(r))?;
+        }
         out.flush().map_err(write_error)
     }
 
@@ -298,6 +307,16 @@ impl Store {
                     let what = format!("the purge of batch {}", p.batch);
                     self.restore_plain(&mut pending, n, k, &what, encode(&p)?)?;
                 }
+                (_, Line::User(u)) => {
+                    let k = keys::prefix(keys::USER, &u.name);
+                    let what = format!("user {}", u.name);
+                    self.restore_plain(&mut pending, n, k, &what, encode(&u)?)?;
+                }
+                (_, Line::Refusal(r)) => {
+                    let k = keys::numbered(keys::REFUSAL, r.seq);
+                    let what = format!("refusal {}", r.seq);
+                    self.restore_plain(&mut pending, n, k, &what, encode(&r)?)?;
+                }
                 (_, Line::RedactedHash(r)) => {
                     let k = keys::redacted_hash(&r.district, r.term, r.seq, &r.from);
                     let what = format!(
@@ -339,7 +358,9 @@ impl Store {
             | Line::FeeStatement(_)
             | Line::PurgedStudent(_)
             | Line::PurgedBatch(_)
-            | Line::RedactedHash(_) => return Ok(()),
+            | Line::RedactedHash(_)
+            | Line::User(_)
+            | Line::Refusal(_) => return Ok(()),
         };
         let k = keys::record(&record.key());
         self.claim(p, n, &k, &record.key().to_string())?;

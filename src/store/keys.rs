@@ -55,6 +55,10 @@ pub const PURGED_BATCH: u8 = 0x46;
 /// Retention: a confirmation's report hash with purged names redacted, by
 /// district, term, confirmation seq and the hash it was redacted from.
 pub const REDACTED_HASH: u8 = 0x47;
+/// A mecred user (issue 7) by OS login name.
+pub const USER: u8 = 0x48;
+/// A refused write (issue 7), by sequence number (append only).
+pub const REFUSAL: u8 = 0x49;
 
 /// The record kinds, in export order.
 pub const RECORD_TAGS: [u8; 7] = [

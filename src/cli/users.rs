@@ -1,0 +1,121 @@
+//! `mecred users`: who may use the database (issue 7). Only an admin may
+//! change users; who you are is your OS login, never a typed name. The
+//! first user to set up users becomes the database's admin.
+
+use serde_json::json;
+
+use super::args::UsersCommand;
+use super::{Context, Refused, Status, now};
+use crate::domain::{Role, User};
+use crate::server::peer::{me, user_name};
+use crate::store::Store;
+
+/// Runs `mecred users …`.
+pub fn run(ctx: &Context, c: UsersCommand) -> anyhow::Result<Status> {
+    let store = ctx.open_store()?;
+    let caller = user_name(me());
+    match c {
+        UsersCommand::List => list(ctx, &store),
+        UsersCommand::Add {
+            name,
+            role,
+            district,
+        } => {
+            ctx.check_writable("users add")?;
+            admin(&store, &caller, true)?;
+            match (role, &district) {
+                (Role::District, None) => {
+                    return Err(Refused("a district user needs --district CODE".into()).into());
+                }
+                (Role::District, Some(d)) if !store.districts()?.iter().any(|x| &x.code == d) => {
+                    return Err(Refused(format!("there is no district {d}")).into());
+                }
+                (r, Some(_)) if r != Role::District => {
+                    return Err(Refused("only a district user has a --district".into()).into());
+                }
+                _ => {}
+            }
+            let user = User {
+                name: name.clone(),
+                role,
+                district,
+                added_by: caller.clone(),
+                added_at: now(),
+            };
+            store.put_user(&user)?;
+            if ctx.json {
+                println!("{}", serde_json::to_string_pretty(&user)?);
+            } else {
+                println!("{name} is a{} {}", article(role), role.as_str());
+            }
+            Ok(Status::Ok)
+        }
+        UsersCommand::Remove { name } => {
+            ctx.check_writable("users remove")?;
+            admin(&store, &caller, false)?;
+            if name == caller {
+                return Err(Refused("an admin cannot remove themselves".into()).into());
+            }
+            if !store.remove_user(&name)? {
+                return Err(Refused(format!("{name} is not a user")).into());
+            }
+            println!("{name} removed");
+            Ok(Status::Ok)
+        }
+    }
+}
+
+fn article(r: Role) -> &'static str {
+    match r {
+        Role::Admin | Role::Operator | Role::Auditor => "n",
+        Role::District => "",
+    }
+}
+
+/// Refuses unless `caller` is an admin; with no users yet, `caller`
+/// becomes the admin when `first` (adding the first user).
+fn admin(store: &Store, caller: &str, first: bool) -> anyhow::Result<()> {
+    if store.users()?.is_empty() {
+        if !first {
+            return Err(Refused("there are no users yet".into()).into());
+        }
+        store.put_user(&User {
+            name: caller.to_string(),
+            role: Role::Admin,
+            district: None,
+            added_by: caller.to_string(),
+            added_at: now(),
+        })?;
+        eprintln!("mecred: {caller} is this database's first user and its admin");
+        return Ok(());
+    }
+    match store.user(caller)? {
+        Some(u) if u.role == Role::Admin => Ok(()),
+        Some(u) => Err(Refused(format!(
+            "{caller} is a{} {}: only an admin manages users",
+            article(u.role),
+            u.role.as_str()
+        ))
+        .into()),
+        None => Err(Refused(format!("{caller} is not a user of this database")).into()),
+    }
+}
+
+fn list(ctx: &Context, store: &Store) -> anyhow::Result<Status> {
+    let users = store.users()?;
+    if ctx.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "users": users }))?
+        );
+        return Ok(Status::Ok);
+    }
+    if users.is_empty() {
+        println!("no users yet: the database's owner is its admin");
+    }
+    for u in users {
+        let d = u.district.map(|d| format!(" {d}")).unwrap_or_default();
+        println!("{:<16} {}{d}", u.name, u.role.as_str());
+    }
+    Ok(Status::Ok)
+}

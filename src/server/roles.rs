@@ -1,0 +1,279 @@
+//! Who may do what (issue 7), decided by the server for every request:
+//! admins and operators do everything (only admins manage users, on the
+//! command line), auditors read, note and acknowledge, and a district user
+//! sees only its district — requests naming another district's records are
+//! refused or answered as if they did not exist, and every list is
+//! filtered — and may stage its uploads, view their triage and confirm its
+//! own report. Every refused write is recorded.
+
+use super::wire::{Request, Value};
+use crate::domain::{Batch, DistrictCode, Record, RecordKey, Refusal, Role, StudentId, User};
+use crate::store::Store;
+
+/// The user on the other end of a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    /// Their OS login name.
+    pub name: String,
+    /// Their role.
+    pub role: Role,
+    /// Their district (district users).
+    pub district: Option<DistrictCode>,
+}
+
+/// Who the OS user `name` is on `store`. With no user set up yet, the OS
+/// user the server runs as (the database's owner) is its admin and nobody
+/// else may connect.
+pub fn identify(store: &Store, name: &str, server_user: &str) -> Result<Who, String> {
+    let users = store.users().map_err(|e| format!("{e:#}"))?;
+    if users.is_empty() {
+        if name == server_user {
+            return Ok(Who {
+                name: name.into(),
+                role: Role::Admin,
+                district: None,
+            });
+        }
+        return Err(format!(
+            "OS user {name} is not a user of this database (no users are set up: \
+             {server_user} adds them with `mecred users add {name} --role ROLE`)"
+        ));
+    }
+    match users.into_iter().find(|u| u.name == name) {
+        Some(User { role, district, .. }) => Ok(Who {
+            name: name.into(),
+            role,
+            district,
+        }),
+        None => Err(format!(
+            "OS user {name} is not a user of this database: an admin adds them \
+             with `mecred users add {name} --role ROLE`"
+        )),
+    }
+}
+
+/// The request's kind, as refusals record it (no student data).
+pub fn kind(r: &Request) -> &'static str {
+    match r {
+        Request::Districts => "districts",
+        Request::Schools(_) => "schools",
+        Request::StudentsOfSchool(_) => "students-of-school",
+        Request::Student(_) => "student",
+        Request::ExamsOf(_) => "exams-of",
+        Request::AllSchools => "all-schools",
+        Request::AllStudents => "all-students",
+        Request::AllExams => "all-exams",
+        Request::StudentsOfDistrict(_) => "students-of-district",
+        Request::Batches => "batches",
+        Request::RowResults(_) => "row-results",
+        Request::EventSummaries => "audit-log",
+        Request::Event(_) => "audit-event",
+        Request::EventsFor(_) => "record-history",
+        Request::Snapshot(_) => "snapshot",
+        Request::FeeStatements => "fee-statements",
+        Request::Acks => "acks",
+        Request::Acknowledge(_) => "acknowledge",
+        Request::CurrentConfirmation(..) => "confirmation",
+        Request::ReportFile { .. } => "report-file",
+        Request::ConfirmReport { .. } => "confirm",
+        Request::ReturnFile { .. } => "return-file",
+        Request::Stage { .. } => "stage",
+        Request::BatchWrites { .. } => "batch-preview",
+        Request::CommitBatch { .. } => "commit",
+        Request::DiscardBatch(_) => "discard",
+        Request::RevertBatch(_) => "revert",
+        Request::ApplyChangeSet { .. } => "edit",
+        Request::CommittedWrites(_) => "change-set-writes",
+        Request::Record(_) => "record",
+        Request::TransferStudent { .. } => "transfer",
+        Request::AddNote { .. } => "note",
+        Request::Notes => "notes",
+        Request::NotesFor(_) => "notes-for",
+        Request::YieldIfIdle => "yield",
+    }
+}
+
+/// Whether the request changes data (a refusal of it is recorded).
+pub fn is_write(r: &Request) -> bool {
+    matches!(
+        r,
+        Request::Acknowledge(_)
+            | Request::ConfirmReport { .. }
+            | Request::Stage { .. }
+            | Request::CommitBatch { .. }
+            | Request::DiscardBatch(_)
+            | Request::RevertBatch(_)
+            | Request::ApplyChangeSet { .. }
+            | Request::TransferStudent { .. }
+            | Request::AddNote { .. }
+            | Request::YieldIfIdle
+    )
+}
+
+/// Refuses what `who`'s role may not ask, before it runs. District
+/// requests naming another district are refused here; lists are filtered
+/// after ([`scope`]).
+pub fn check(store: &Store, who: &Who, r: &Request) -> Result<(), String> {
+    let role = who.role.as_str();
+    let refused = || format!("{} ({role}) may not {}", who.name, doing(r));
+    match who.role {
+        Role::Admin | Role::Operator => Ok(()),
+        Role::Auditor => {
+            if is_write(r) && !matches!(r, Request::Acknowledge(_) | Request::AddNote { .. }) {
+                Err(refused())
+            } else {
+                Ok(())
+            }
+        }
+        Role::District => {
+            let Some(own) = who.district.as_ref() else {
+                return Err(format!(
+                    "{} is a district user without a district",
+                    who.name
+                ));
+            };
+            let other = |d: &DistrictCode| -> Result<(), String> {
+                if d == own {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{} (district {own}) may not see or change district {d}",
+                        who.name
+                    ))
+                }
+            };
+            match r {
+                Request::Schools(d) | Request::StudentsOfDistrict(d) => other(d),
+                Request::StudentsOfSchool(s) => other(&s.district()),
+                Request::CurrentConfirmation(d, _) => other(d),
+                Request::ConfirmReport { district, .. } => other(district),
+                Request::ReportFile { district, .. } => match district {
+                    Some(d) => other(d),
+                    None => Err(format!(
+                        "{} (district {own}) may not see the statewide report",
+                        who.name
+                    )),
+                },
+                Request::RowResults(b)
+                | Request::BatchWrites { id: b, .. }
+                | Request::ReturnFile { batch: b, .. } => own_batch(store, own, *b, &who.name),
+                Request::Districts
+                | Request::Student(_)
+                | Request::ExamsOf(_)
+                | Request::AllSchools
+                | Request::AllStudents
+                | Request::AllExams
+                | Request::Batches
+                | Request::Snapshot(_)
+                | Request::FeeStatements
+                | Request::Record(_)
+                | Request::Stage { .. } => Ok(()),
+                _ => Err(refused()),
+            }
+        }
+    }
+}
+
+fn own_batch(store: &Store, own: &DistrictCode, id: u64, name: &str) -> Result<(), String> {
+    match store.batch(id) {
+        Ok(Some(b)) if b.district.as_ref() == Some(own) => Ok(()),
+        Ok(_) => Err(format!("{name} (district {own}) may not see batch {id}")),
+        Err(e) => Err(format!("{e:#}")),
+    }
+}
+
+/// What `r` does, for a refusal: `commit a batch`, `edit records`…
+fn doing(r: &Request) -> &'static str {
+    match r {
+        Request::Acknowledge(_) => "acknowledge findings",
+        Request::ConfirmReport { .. } => "confirm reports",
+        Request::Stage { .. } => "import files",
+        Request::CommitBatch { .. } => "commit batches",
+        Request::DiscardBatch(_) => "discard batches",
+        Request::RevertBatch(_) => "revert batches",
+        Request::ApplyChangeSet { .. } => "edit records",
+        Request::TransferStudent { .. } => "transfer students",
+        Request::AddNote { .. } => "attach notes",
+        Request::YieldIfIdle => "stop the server",
+        Request::EventSummaries | Request::Event(_) | Request::EventsFor(_) => "read the audit log",
+        Request::CommittedWrites(_) => "read change sets",
+        Request::Notes | Request::NotesFor(_) => "read notes",
+        Request::Acks => "read acknowledgements",
+        _ => "ask this",
+    }
+}
+
+/// Records a refused write; a failure to record is logged, not fatal.
+pub fn record_refusal(store: &Store, who: &str, r: &Request, reason: &str, at: &str) {
+    if !is_write(r) {
+        return;
+    }
+    let refusal = Refusal {
+        seq: 0,
+        user: who.to_string(),
+        request: kind(r).to_string(),
+        reason: reason.to_string(),
+        at: at.to_string(),
+    };
+    if let Err(e) = store.add_refusal(refusal) {
+        tracing::error!(error = %e, "could not record a refusal");
+    }
+}
+
+/// A district user's answer: everything of other districts removed.
+pub fn scope(store: &Store, who: &Who, value: Value) -> Value {
+    let (Role::District, Some(own)) = (who.role, who.district.as_ref()) else {
+        return value;
+    };
+    let of_student = |id: &StudentId| -> bool {
+        matches!(store.get(&RecordKey::Student(id.clone())), Ok(Some(Record::Student(s))) if &s.district() == own)
+    };
+    let record_ok = |r: &Record| -> bool {
+        match r {
+            Record::District(d) => &d.code == own,
+            Record::Agreement(a) => &a.district == own,
+            Record::School(s) => &s.district() == own,
+            Record::Student(s) => &s.district() == own,
+            Record::Exam(e) => of_student(&e.student),
+            Record::Statewide(a) => of_student(&a.student),
+            Record::Certificate(c) => of_student(&c.student),
+        }
+    };
+    let batch_ok = |b: &Batch| b.district.as_ref() == Some(own);
+    match value {
+        Value::Districts(v) => Value::Districts(v.into_iter().filter(|d| &d.code == own).collect()),
+        Value::Schools(v) => {
+            Value::Schools(v.into_iter().filter(|s| &s.district() == own).collect())
+        }
+        Value::Students(v) => {
+            Value::Students(v.into_iter().filter(|s| &s.district() == own).collect())
+        }
+        Value::Student(s) => Value::Student(s.filter(|s| &s.district() == own)),
+        Value::Exams(v) => Value::Exams(v.into_iter().filter(|e| of_student(&e.student)).collect()),
+        Value::Batches(v) => Value::Batches(v.into_iter().filter(|b| batch_ok(b)).collect()),
+        Value::Record(r) => Value::Record(r.filter(|r| record_ok(r))),
+        Value::FeeStatements(v) => {
+            Value::FeeStatements(v.into_iter().filter(|f| &f.district == own).collect())
+        }
+        Value::Snapshot(mut parts) => {
+            let students: std::collections::HashSet<StudentId> = parts
+                .records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Student(s) if &s.district() == own => Some(s.id.clone()),
+                    _ => None,
+                })
+                .collect();
+            parts.records.retain(|r| match r {
+                Record::Exam(e) => students.contains(&e.student),
+                Record::Statewide(a) => students.contains(&a.student),
+                Record::Certificate(c) => students.contains(&c.student),
+                other => record_ok(other),
+            });
+            parts.uploads.retain(|(d, _)| d == own);
+            parts.confirmations.retain(|c| &c.district == own);
+            Value::Snapshot(parts)
+        }
+        other => other,
+    }
+}
