@@ -59,7 +59,7 @@ pub enum Status {
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     let ctx = Context::from_cli(&cli)?;
     let Some(command) = cli.command else {
-        return run_tui(&ctx);
+        return run_tui(&ctx, cli.server.as_deref());
     };
     match command {
         Command::Import(a) => import::run(&ctx, a),
@@ -96,7 +96,19 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
 /// Runs the TUI on the default (or `--db`) database: `mecred` alone. It
 /// talks to the database's server, started first if none runs
 /// (`MECRED_NO_SERVER=1`: opens the database itself, as one user).
-fn run_tui(ctx: &Context) -> anyhow::Result<Status> {
+fn run_tui(ctx: &Context, server: Option<&std::path::Path>) -> anyhow::Result<Status> {
+    if let Some(socket) = server {
+        let remote = std::sync::Arc::new(crate::server::Remote::connect(socket, ctx.today)?);
+        let opts = crate::tui::TuiOptions {
+            today: ctx.today,
+            read_only: ctx.read_only,
+            keymap: ctx.keymap.clone(),
+            db_label: format!("{} (team server)", socket.display()),
+            actor: remote.user(),
+        };
+        crate::tui::run(remote, &opts)?;
+        return Ok(Status::Ok);
+    }
     if std::env::var_os("MECRED_NO_SERVER").is_some_and(|v| v == "1") {
         let store = ctx.open_store()?;
         tui_source::run(ctx, &store)?;

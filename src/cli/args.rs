@@ -32,6 +32,10 @@ pub struct Cli {
     /// The keymap for the terminal UI (built in: default, vim).
     #[arg(long, global = true, value_name = "NAME", default_value = "default")]
     pub keymap: String,
+    /// The UI talks to the team server on this socket (no server is
+    /// started; default: the server of `--db`, started if none runs).
+    #[arg(long, global = true, env = "MECRED_SERVER", value_name = "SOCKET")]
+    pub server: Option<PathBuf>,
     /// What to do (nothing: open the terminal UI).
     #[command(subcommand)]
     pub command: Option<Command>,
