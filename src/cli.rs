@@ -97,17 +97,22 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
 /// talks to the database's server, started first if none runs
 /// (`MECRED_NO_SERVER=1`: opens the database itself, as one user).
 fn run_tui(ctx: &Context, server: Option<&std::path::Path>) -> anyhow::Result<Status> {
-    if let Some(socket) = server {
-        let remote = std::sync::Arc::new(crate::server::Remote::connect(socket, ctx.today)?);
+    let on = |remote: std::sync::Arc<crate::server::Remote>, label: String| {
         let opts = crate::tui::TuiOptions {
             today: ctx.today,
             read_only: ctx.read_only,
             keymap: ctx.keymap.clone(),
-            db_label: format!("{} (team server)", socket.display()),
+            db_label: label,
             actor: remote.user(),
         };
-        crate::tui::run(remote, &opts)?;
-        return Ok(Status::Ok);
+        crate::tui::run(remote, &opts).map(|()| Status::Ok)
+    };
+    if let Some(socket) = server {
+        let remote = crate::server::Remote::connect(socket, ctx.today)?;
+        return on(
+            std::sync::Arc::new(remote),
+            format!("{} (team server)", socket.display()),
+        );
     }
     if std::env::var_os("MECRED_NO_SERVER").is_some_and(|v| v == "1") {
         let store = ctx.open_store()?;
@@ -116,15 +121,7 @@ fn run_tui(ctx: &Context, server: Option<&std::path::Path>) -> anyhow::Result<St
     }
     let db = ctx.db_path()?;
     let remote = serve::connect_or_start(ctx, &db)?;
-    let opts = crate::tui::TuiOptions {
-        today: ctx.today,
-        read_only: ctx.read_only,
-        keymap: ctx.keymap.clone(),
-        db_label: format!("{} (server)", db.display()),
-        actor: remote.user(),
-    };
-    crate::tui::run(remote, &opts)?;
-    Ok(Status::Ok)
+    on(remote, format!("{} (server)", db.display()))
 }
 
 /// The exit status for an error (SPEC §5): 3 for a busy, damaged or newer

@@ -25,7 +25,7 @@ use crate::policy::Snapshot;
 use crate::report::Format;
 use crate::store::{ConfirmationRecord, Event};
 use crate::tui::runtime::Changes;
-use crate::tui::source::{EventSummary, ReportData, Source, StageOutcome};
+use crate::tui::source::{EventSummary, ReportData, Source, StageOutcome, report_from};
 
 /// How often a lost connection is tried again.
 const RETRY: Duration = Duration::from_millis(250);
@@ -340,28 +340,8 @@ impl Source for Remote {
         term: Term,
         district: Option<&DistrictCode>,
     ) -> anyhow::Result<ReportData> {
-        // Built here as `mecred report` builds it, from the server's
-        // records and confirmations (both in the snapshot).
-        let mut snap = self.snapshot()?;
-        let eval = self.evaluate(&mut snap, today)?;
-        let schools = self
-            .all_schools()?
-            .into_iter()
-            .map(|s| (s.code, s.name))
-            .collect();
-        let last_change_set = self
-            .batches()?
-            .iter()
-            .filter(|b| b.state == crate::domain::BatchState::Committed)
-            .map(|b| b.id)
-            .max();
-        let inputs = crate::report::Inputs {
-            term,
-            district,
-            schools: &schools,
-            last_change_set,
-        };
-        let report = crate::report::build(&snap, &eval, inputs);
+        // Built here from the server's records and confirmations (both in
+        // the snapshot), with the district's current confirmation.
         let confirmation = match district {
             Some(d) => ask!(
                 self,
@@ -371,13 +351,7 @@ impl Source for Remote {
             .map(|c| *c),
             None => None,
         };
-        Ok(ReportData::new(
-            report,
-            &snap,
-            &eval,
-            district,
-            confirmation,
-        ))
+        report_from(self, today, term, district, confirmation)
     }
     fn export_report(
         &self,

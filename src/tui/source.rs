@@ -193,27 +193,7 @@ pub trait Source {
         term: Term,
         district: Option<&DistrictCode>,
     ) -> anyhow::Result<ReportData> {
-        let mut snap = self.snapshot()?;
-        let eval = self.evaluate(&mut snap, today)?;
-        let schools = self
-            .all_schools()?
-            .into_iter()
-            .map(|s| (s.code, s.name))
-            .collect();
-        let last_change_set = self
-            .batches()?
-            .iter()
-            .filter(|b| b.state == BatchState::Committed)
-            .map(|b| b.id)
-            .max();
-        let inputs = crate::report::Inputs {
-            term,
-            district,
-            schools: &schools,
-            last_change_set,
-        };
-        let report = crate::report::build(&snap, &eval, inputs);
-        Ok(ReportData::new(report, &snap, &eval, district, None))
+        report_from(self, today, term, district, None)
     }
     /// Writes the report in `format` to `path`: the bytes `mecred report
     /// --format F -o PATH` writes for the same data.
@@ -352,6 +332,45 @@ pub trait Source {
         v.retain(|n| &n.target == target);
         Ok(v)
     }
+}
+
+/// The semester report of `term` for `district` built here, as `mecred
+/// report` builds it, from what `source` reads (its snapshot carries the
+/// confirmations), with `confirmation` as the district's current one.
+pub fn report_from<S: Source + ?Sized>(
+    source: &S,
+    today: Date,
+    term: Term,
+    district: Option<&DistrictCode>,
+    confirmation: Option<ConfirmationRecord>,
+) -> anyhow::Result<ReportData> {
+    let mut snap = source.snapshot()?;
+    let eval = source.evaluate(&mut snap, today)?;
+    let schools = source
+        .all_schools()?
+        .into_iter()
+        .map(|s| (s.code, s.name))
+        .collect();
+    let last_change_set = source
+        .batches()?
+        .iter()
+        .filter(|b| b.state == BatchState::Committed)
+        .map(|b| b.id)
+        .max();
+    let inputs = crate::report::Inputs {
+        term,
+        district,
+        schools: &schools,
+        last_change_set,
+    };
+    let report = crate::report::build(&snap, &eval, inputs);
+    Ok(ReportData::new(
+        report,
+        &snap,
+        &eval,
+        district,
+        confirmation,
+    ))
 }
 
 /// What staging a file gave.
