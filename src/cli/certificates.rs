@@ -129,7 +129,9 @@ pub fn standings(
     today: Date,
     ids: &[StudentId],
 ) -> anyhow::Result<Vec<CertificateStanding>> {
-    let (snap, eval) = evaluate(store, today)?;
+    // Evaluated only when a credential without a certificate needs its
+    // report (a detail of a student holding none stays cheap).
+    let mut evaluated: Option<(crate::policy::Snapshot, crate::policy::Evaluation)> = None;
     let stored = store.certificates()?;
     let mut reports: Vec<((Term, DistrictCode), DueIn)> = Vec::new();
     let mut out = Vec::new();
@@ -152,7 +154,13 @@ pub fn standings(
                     let at = match reports.iter().position(|(k, _)| *k == key) {
                         Some(at) => at,
                         None => {
-                            let d = due_in(store, &snap, &eval, key.0, Some(&key.1))?;
+                            if evaluated.is_none() {
+                                evaluated = Some(evaluate(store, today)?);
+                            }
+                            let Some((snap, eval)) = &evaluated else {
+                                continue;
+                            };
+                            let d = due_in(store, snap, eval, key.0, Some(&key.1))?;
                             reports.push((key.clone(), d));
                             reports.len() - 1
                         }
