@@ -3,7 +3,7 @@
 //! [`exit_code`].
 
 mod args;
-mod certificates;
+pub(crate) mod certificates;
 mod check;
 mod confirm;
 mod context;

@@ -197,3 +197,48 @@ fn a_server_started_for_an_idle_exit_leaves_and_removes_its_socket() {
     assert!(status.success());
     assert!(!socket.exists());
 }
+
+#[test]
+fn certificates_are_read_and_issued_through_the_server() {
+    use mecred::tui::source::CertificateState;
+    let env = Env::new();
+    assert!(env.run(&["demo", "--no-ui"]).status.success());
+    let mut server = start(&env);
+    let (a, _rx_a) = client(&env.db());
+    let (b, rx_b) = client(&env.db());
+    let ids: Vec<StudentId> = a
+        .all_students()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let due = |src: &Remote| {
+        src.certificates_of(&ids, TODAY)
+            .unwrap()
+            .into_iter()
+            .filter(|s| matches!(s.state, CertificateState::Due(_)))
+            .count()
+    };
+    assert_eq!(due(&a), 0);
+    let term = "fall-2026".parse().unwrap();
+    let district = mecred::domain::DistrictCode::parse("017").unwrap();
+    a.confirm_report(TODAY, term, &district, "ignored").unwrap();
+    assert_eq!(due(&b), 5);
+    // The UI's issue: PDFs where the client runs, one change set pushed.
+    let out = env.dir.path().join("certs");
+    let (made, text) =
+        mecred::tui::runtime::certificates::issue(&a, "ignored", TODAY, &ids, &out).unwrap();
+    assert_eq!(made.len(), 5, "{text}");
+    assert!(text.starts_with("issued 5 certificate(s)"), "{text}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 5);
+    let (pushed_text, writes) = pushed(&rx_b, Duration::from_secs(5)).expect("no push");
+    assert!(
+        pushed_text.contains("issue 5 certificate(s)"),
+        "{pushed_text}"
+    );
+    assert_eq!(writes, made);
+    assert_eq!(due(&b), 0);
+    drop((a, b));
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -11,9 +11,8 @@
 //! the PDF.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context as _;
 use serde::Serialize;
 
 use super::args::{IssueArgs, VerifyArgs};
@@ -23,11 +22,13 @@ use super::report::{known, report_of};
 use super::{Context, Refused, Status};
 use crate::domain::{
     BatchKind, Certificate, Credential, Credentials, Date, DistrictCode, Progress, Record,
-    RecordKey, Write,
+    RecordKey, StudentId, Term,
 };
-use crate::report::certificate::{self, Due, encode_code, grouped, normalise_code};
+use crate::report::certificate::{self, Due, grouped, normalise_code};
 use crate::report::hash;
+use crate::report::semester::CREDENTIALS;
 use crate::store::{CodeLookup, Store};
+use crate::tui::source::{CertificateStanding, CertificateState};
 
 /// One certificate issued, as `--json` lists it.
 #[derive(Debug, Serialize)]
@@ -60,25 +61,32 @@ struct IssueJson {
     skipped: Vec<SkippedJson>,
 }
 
-/// The districts of `term` whose current confirmation matches the report as
-/// it stands, and the others that have qualifying students, with why.
-fn confirmed_districts(
+/// What issuing certificates for a term would issue now: THE rule of
+/// "due", asked by `mecred certificates issue` and by the UI (through
+/// [`standings`]) alike.
+#[derive(Debug, Clone, Default)]
+pub struct DueIn {
+    /// The certificates due, in report order (see [`certificate::due`]).
+    pub due: Vec<Due>,
+    /// The districts with qualifying students left out, and why (not
+    /// confirmed, or confirmed before the report changed).
+    pub skipped: Vec<(DistrictCode, String)>,
+}
+
+/// The certificates due for `term` (narrowed to `district`): the report
+/// (built from `snap` and `eval`, as `mecred report` builds it) decides who
+/// qualifies; a district counts as confirmed when its current
+/// confirmation's hash is the report's hash now (a stale confirmation is
+/// re-confirmed first); a (student, credential) already certified is not
+/// due again.
+pub fn due_in(
     store: &Store,
-    today: Date,
-    term: crate::domain::Term,
+    snap: &crate::policy::Snapshot,
+    eval: &crate::policy::Evaluation,
+    term: Term,
     district: Option<&DistrictCode>,
-) -> anyhow::Result<(
-    crate::report::Report,
-    BTreeSet<DistrictCode>,
-    Vec<SkippedJson>,
-)> {
-    let (snap, eval) = evaluate(store, today)?;
-    if let Some(d) = district
-        && !known(&snap, d)
-    {
-        return Err(Refused(format!("there is no district {d} in the database")).into());
-    }
-    let report = report_of(store, &snap, &eval, term, district)?;
+) -> anyhow::Result<DueIn> {
+    let report = report_of(store, snap, eval, term, district)?;
     let mut confirmed = BTreeSet::new();
     let mut skipped = Vec::new();
     for d in report.districts.iter().filter(|d| !d.qualifying.is_empty()) {
@@ -89,7 +97,7 @@ fn confirmed_districts(
         let reason = match current {
             None => format!("has not confirmed its {term} report (`mecred confirm`)"),
             Some(c) => {
-                let now = report_of(store, &snap, &eval, term, Some(&d.code))?;
+                let now = report_of(store, snap, eval, term, Some(&d.code))?;
                 if store.confirmation_matches(&c, &hash(&now))? {
                     confirmed.insert(d.code.clone());
                     continue;
@@ -99,93 +107,127 @@ fn confirmed_districts(
                 )
             }
         };
-        skipped.push(SkippedJson {
-            district: d.code.to_string(),
-            reason,
-        });
+        skipped.push((d.code.clone(), reason));
     }
-    Ok((report, confirmed, skipped))
+    let already: BTreeSet<(StudentId, Credential)> = store
+        .certificates()?
+        .into_iter()
+        .map(|c| (c.student, c.credential))
+        .collect();
+    Ok(DueIn {
+        due: certificate::due(&report, &confirmed, &already),
+        skipped,
+    })
 }
 
-/// A fresh code from the OS's CSPRNG, unlike any in `taken`.
-fn new_code(taken: &mut BTreeSet<String>) -> anyhow::Result<String> {
-    loop {
-        let mut bytes = [0u8; 10];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| anyhow::anyhow!("no randomness from the operating system: {e}"))?;
-        let code = encode_code(bytes);
-        if taken.insert(code.clone()) {
-            return Ok(code);
-        }
-    }
-}
-
-/// Writes each certificate's PDF into `dir`; on failure removes those
-/// already written.
-fn write_pdfs(dir: &Path, docs: &[(Due, String)], issued: Date) -> anyhow::Result<Vec<PathBuf>> {
-    let mut written: Vec<PathBuf> = Vec::new();
-    for (due, code) in docs {
-        let path = dir.join(due.file_name());
-        let result = certificate::pdf(due, issued, code)
-            .map_err(anyhow::Error::from)
-            .and_then(|bytes| {
-                std::fs::write(&path, bytes)
-                    .with_context(|| format!("cannot write {}", path.display()))
+/// Each student of `ids`' certificates on `today`, per credential held or
+/// certified (credential order): the certificate issued, or whether one is
+/// due ([`due_in`] for the term the credential was attained in and the
+/// student's district) and why not yet. Students not stored are left out.
+pub fn standings(
+    store: &Store,
+    today: Date,
+    ids: &[StudentId],
+) -> anyhow::Result<Vec<CertificateStanding>> {
+    // Evaluated only when a credential without a certificate needs its
+    // report (a detail of a student holding none stays cheap).
+    let mut evaluated: Option<(crate::policy::Snapshot, crate::policy::Evaluation)> = None;
+    let stored = store.certificates()?;
+    let mut reports: Vec<((Term, DistrictCode), DueIn)> = Vec::new();
+    let mut out = Vec::new();
+    for id in ids {
+        let Some(Record::Student(s)) = store.get(&RecordKey::Student(id.clone()))? else {
+            continue;
+        };
+        let progress = Progress::of(&s, &store.exams_of(id)?);
+        let held = Credentials::of(&progress, &store.statewide_of(id)?);
+        for c in CREDENTIALS {
+            let attained = held.get(c);
+            let issued = stored
+                .iter()
+                .find(|x| &x.student == id && x.credential == c);
+            let state = match (issued, attained) {
+                (Some(cert), _) => CertificateState::Issued(cert.clone()),
+                (None, None) => continue,
+                (None, Some(date)) => {
+                    let key = (Term::of(date), s.district());
+                    let at = match reports.iter().position(|(k, _)| *k == key) {
+                        Some(at) => at,
+                        None => {
+                            if evaluated.is_none() {
+                                evaluated = Some(evaluate(store, today)?);
+                            }
+                            let Some((snap, eval)) = &evaluated else {
+                                continue;
+                            };
+                            let d = due_in(store, snap, eval, key.0, Some(&key.1))?;
+                            reports.push((key.clone(), d));
+                            reports.len() - 1
+                        }
+                    };
+                    let (term, district) = &key;
+                    let d = reports.get(at).map(|(_, d)| d);
+                    let found = d
+                        .and_then(|d| d.due.iter().find(|x| &x.student == id && x.credential == c));
+                    let why = d.and_then(|d| {
+                        d.skipped
+                            .iter()
+                            .find(|(code, _)| code == district)
+                            .map(|(_, why)| why.clone())
+                    });
+                    match (found, why) {
+                        (Some(due), _) => CertificateState::Due(Box::new(due.clone())),
+                        (None, Some(why)) => {
+                            CertificateState::Waiting(format!("district {district}: {why}"))
+                        }
+                        (None, None) => CertificateState::Waiting(format!(
+                            "not qualifying in district {district}'s {term} report (an error finding blocks it)"
+                        )),
+                    }
+                }
+            };
+            out.push(CertificateStanding {
+                student: id.clone(),
+                credential: c,
+                attained,
+                state,
             });
-        if let Err(e) = result {
-            remove_all(&written);
-            return Err(e);
-        }
-        written.push(path);
-    }
-    Ok(written)
-}
-
-fn remove_all(paths: &[PathBuf]) {
-    for p in paths {
-        if let Err(e) = std::fs::remove_file(p) {
-            tracing::warn!(error = %e, "could not remove a certificate PDF after a failure");
         }
     }
+    Ok(out)
 }
 
 /// Runs `mecred certificates issue --term T [--district C] -o DIR`.
 pub fn run_issue(ctx: &Context, a: IssueArgs) -> anyhow::Result<Status> {
     ctx.check_writable("issuing certificates")?;
     let store = ctx.open_store()?;
-    let (report, confirmed, skipped) =
-        confirmed_districts(&store, ctx.today, a.term, a.district.as_ref())?;
-    let stored = store.certificates()?;
-    let already: BTreeSet<(crate::domain::StudentId, Credential)> = stored
-        .iter()
-        .map(|c| (c.student.clone(), c.credential))
-        .collect();
-    let mut taken: BTreeSet<String> = stored.into_iter().filter_map(|c| c.code).collect();
-    let mut docs = Vec::new();
-    for due in certificate::due(&report, &confirmed, &already) {
-        let code = new_code(&mut taken)?;
-        docs.push((due, code));
+    let (snap, eval) = evaluate(&store, ctx.today)?;
+    if let Some(d) = &a.district
+        && !known(&snap, d)
+    {
+        return Err(Refused(format!("there is no district {d} in the database")).into());
     }
+    let found = due_in(&store, &snap, &eval, a.term, a.district.as_ref())?;
+    let skipped: Vec<SkippedJson> = found
+        .skipped
+        .iter()
+        .map(|(d, reason)| SkippedJson {
+            district: d.to_string(),
+            reason: reason.clone(),
+        })
+        .collect();
+    let mut taken: BTreeSet<String> = store
+        .certificates()?
+        .into_iter()
+        .filter_map(|c| c.code)
+        .collect();
+    let docs = certificate::with_codes(found.due, &mut taken)?;
     let issued = ctx.today;
     let mut batch = None;
     let mut files = Vec::new();
     if !docs.is_empty() {
-        std::fs::create_dir_all(&a.output)
-            .with_context(|| format!("cannot create {}", a.output.display()))?;
-        files = write_pdfs(&a.output, &docs, issued)?;
-        let writes = docs
-            .iter()
-            .map(|(d, code)| Write {
-                key: RecordKey::Certificate(d.student.clone(), d.credential),
-                before: None,
-                after: Some(Record::Certificate(Certificate {
-                    student: d.student.clone(),
-                    credential: d.credential,
-                    issued,
-                    code: Some(code.clone()),
-                })),
-            })
-            .collect();
+        files = certificate::write_pdfs(&a.output, &docs, issued)?;
+        let writes = certificate::certificate_writes(&docs, issued);
         let description = format!(
             "certificates {} ({})",
             a.term,
@@ -203,7 +245,7 @@ pub fn run_issue(ctx: &Context, a: IssueArgs) -> anyhow::Result<Status> {
         ) {
             Ok((id, _)) => batch = Some(id),
             Err(e) => {
-                remove_all(&files);
+                certificate::remove_all(&files);
                 return Err(e.into());
             }
         }

@@ -136,6 +136,13 @@ impl Source for StoreSource {
     ) -> anyhow::Result<ConfirmationRecord> {
         super::confirm::confirm(&self.0, today, actor, term, district)
     }
+    fn certificates_of(
+        &self,
+        ids: &[StudentId],
+        today: Date,
+    ) -> anyhow::Result<Vec<crate::tui::source::CertificateStanding>> {
+        super::certificates::standings(&self.0, today, ids)
+    }
     fn write_return_file(
         &self,
         batch: u64,
@@ -333,6 +340,8 @@ pub(crate) fn demo_store(read_only: bool) -> (tempfile::TempDir, Context, Store)
     (dir, ctx, store)
 }
 
+#[cfg(test)]
+mod cert_tests;
 #[cfg(test)]
 mod edit_tests;
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub enum CertificateError {
 
 /// A certificate due: a qualifying student of a confirmed district and a
 /// credential attained within the term.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Due {
     /// The district.
     pub district: DistrictCode,
@@ -116,6 +116,83 @@ pub fn due(
         }
     }
     out
+}
+
+/// A fresh verification code from the OS's CSPRNG, unlike any in `taken`
+/// (and added to it).
+pub fn new_code(taken: &mut BTreeSet<String>) -> anyhow::Result<String> {
+    loop {
+        let mut bytes = [0u8; 10];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| anyhow::anyhow!("no randomness from the operating system: {e}"))?;
+        let code = encode_code(bytes);
+        if taken.insert(code.clone()) {
+            return Ok(code);
+        }
+    }
+}
+
+/// Each due certificate with a fresh code unlike any in `taken`.
+pub fn with_codes(
+    due: Vec<Due>,
+    taken: &mut BTreeSet<String>,
+) -> anyhow::Result<Vec<(Due, String)>> {
+    due.into_iter().map(|d| Ok((d, new_code(taken)?))).collect()
+}
+
+/// Writes each certificate's PDF into `dir` (created if missing), named by
+/// [`Due::file_name`]; on failure removes those already written.
+pub fn write_pdfs(
+    dir: &std::path::Path,
+    docs: &[(Due, String)],
+    issued: Date,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    use anyhow::Context as _;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut written: Vec<std::path::PathBuf> = Vec::new();
+    for (due, code) in docs {
+        let path = dir.join(due.file_name());
+        let result = pdf(due, issued, code)
+            .map_err(anyhow::Error::from)
+            .and_then(|bytes| {
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))
+            });
+        if let Err(e) = result {
+            remove_all(&written);
+            return Err(e);
+        }
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Removes certificate PDFs written before a failure (a warning for any
+/// that cannot be removed).
+pub fn remove_all(paths: &[std::path::PathBuf]) {
+    for p in paths {
+        if let Err(e) = std::fs::remove_file(p) {
+            tracing::warn!(error = %e, "could not remove a certificate PDF after a failure");
+        }
+    }
+}
+
+/// The records issuing `docs` on `issued` writes: one new certificate per
+/// (student, credential), carrying its code (one change set).
+pub fn certificate_writes(docs: &[(Due, String)], issued: Date) -> Vec<crate::domain::Write> {
+    use crate::domain::{Certificate, Record, RecordKey, Write};
+    docs.iter()
+        .map(|(d, code)| Write {
+            key: RecordKey::Certificate(d.student.clone(), d.credential),
+            before: None,
+            after: Some(Record::Certificate(Certificate {
+                student: d.student.clone(),
+                credential: d.credential,
+                issued,
+                code: Some(code.clone()),
+            })),
+        })
+        .collect()
 }
 
 /// Crockford's base32: no I, L, O or U, so a code read aloud or retyped

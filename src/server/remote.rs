@@ -25,7 +25,9 @@ use crate::policy::Snapshot;
 use crate::report::Format;
 use crate::store::{ConfirmationRecord, Event};
 use crate::tui::runtime::Changes;
-use crate::tui::source::{EventSummary, ReportData, Source, StageOutcome, report_from};
+use crate::tui::source::{
+    CertificateStanding, EventSummary, ReportData, Source, StageOutcome, report_from,
+};
 
 /// How often a lost connection is tried again.
 const RETRY: Duration = Duration::from_millis(250);
@@ -496,5 +498,16 @@ impl Source for Remote {
     }
     fn notes_for(&self, target: &NoteTarget) -> anyhow::Result<Vec<Note>> {
         ask!(self, Request::NotesFor(target.clone()), Notes)
+    }
+    fn certificates_of(
+        &self,
+        ids: &[StudentId],
+        today: Date,
+    ) -> anyhow::Result<Vec<CertificateStanding>> {
+        let request = Request::CertificatesOf {
+            ids: ids.to_vec(),
+            today,
+        };
+        ask!(self, request, Certificates)
     }
 }

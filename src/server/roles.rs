@@ -89,6 +89,7 @@ pub fn kind(r: &Request) -> &'static str {
         Request::AddNote { .. } => "note",
         Request::Notes => "notes",
         Request::NotesFor(_) => "notes-for",
+        Request::CertificatesOf { .. } => "certificates-of",
         Request::YieldIfIdle => "yield",
     }
 }
@@ -167,6 +168,7 @@ pub fn check(store: &Store, who: &Who, r: &Request) -> Result<(), String> {
                 | Request::Snapshot(_)
                 | Request::FeeStatements
                 | Request::Record(_)
+                | Request::CertificatesOf { .. }
                 | Request::Stage { .. } => Ok(()),
                 _ => Err(refused()),
             }
@@ -252,6 +254,9 @@ pub fn scope(store: &Store, who: &Who, value: Value) -> Value {
         Value::Exams(v) => Value::Exams(v.into_iter().filter(|e| of_student(&e.student)).collect()),
         Value::Batches(v) => Value::Batches(v.into_iter().filter(|b| batch_ok(b)).collect()),
         Value::Record(r) => Value::Record(r.filter(|r| record_ok(r))),
+        Value::Certificates(v) => {
+            Value::Certificates(v.into_iter().filter(|c| of_student(&c.student)).collect())
+        }
         Value::FeeStatements(v) => {
             Value::FeeStatements(v.into_iter().filter(|f| &f.district == own).collect())
         }

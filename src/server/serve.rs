@@ -443,6 +443,9 @@ fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Val
             Request::AddNote { target, text } => Value::NoteId(src.add_note(target, &text, user)?),
             Request::Notes => Value::Notes(src.notes()?),
             Request::NotesFor(target) => Value::Notes(src.notes_for(&target)?),
+            Request::CertificatesOf { ids, today } => {
+                Value::Certificates(src.certificates_of(&ids, today)?)
+            }
             Request::YieldIfIdle => {
                 let alone = shared.clients().len() <= 1;
                 if alone {

@@ -113,6 +113,10 @@ fn requests(shared: &Shared, own: bool) -> Vec<Request> {
         },
         Request::Notes,
         Request::NotesFor(NoteTarget::Finding("000000000000".into())),
+        Request::CertificatesOf {
+            ids: students.iter().map(|s| s.id.clone()).collect(),
+            today: TODAY,
+        },
         Request::YieldIfIdle,
     ]
 }
@@ -144,6 +148,7 @@ fn allowed(role: Role, r: &Request) -> bool {
                     | "batch-preview"
                     | "record"
                     | "stage"
+                    | "certificates-of"
             ) || (kind(r) == "report-file"
                 && matches!(
                     r,

@@ -19,7 +19,7 @@ use crate::domain::{
 use crate::policy::SnapshotParts;
 use crate::report::Format;
 use crate::store::{ConfirmationRecord, Event};
-use crate::tui::source::{EventSummary, StageOutcome};
+use crate::tui::source::{CertificateStanding, EventSummary, StageOutcome};
 
 /// The protocol version; a client and server that differ refuse each other.
 pub const VERSION: u32 = 1;
@@ -193,6 +193,10 @@ pub enum Request {
     },
     Notes,
     NotesFor(NoteTarget),
+    CertificatesOf {
+        ids: Vec<StudentId>,
+        today: Date,
+    },
     /// Exit if the asker is the only client (a command line that needs the
     /// database itself); answers whether the server is exiting.
     YieldIfIdle,
@@ -231,6 +235,7 @@ pub enum Value {
     Record(Option<Record>),
     NoteId(u64),
     Notes(Vec<Note>),
+    Certificates(Vec<CertificateStanding>),
     Yielding(bool),
 }
 

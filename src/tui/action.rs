@@ -117,6 +117,9 @@ pub enum Action {
     RevertBatch,
     /// Move the student to another school or district (one change set).
     Transfer,
+    /// Issue the due certificates of the marked students (or the selected
+    /// one), asking first.
+    IssueCertificates,
     /// Attach a note to the student or the selected finding.
     AddNote,
     /// Show the audit log filtered to this student.
@@ -133,9 +136,10 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 61] = [
+    pub const ALL: [Action; 62] = [
         Action::Open,
         Action::Transfer,
+        Action::IssueCertificates,
         Action::AddNote,
         Action::History,
         Action::CycleActor,
@@ -255,6 +259,7 @@ impl Action {
             Action::DiscardBatch => "discard_batch",
             Action::RevertBatch => "revert_batch",
             Action::Transfer => "transfer",
+            Action::IssueCertificates => "issue_certificates",
             Action::AddNote => "add_note",
             Action::History => "history",
             Action::CycleActor => "cycle_actor",
@@ -322,6 +327,7 @@ impl Action {
             Action::DiscardBatch => "discard the staged batch (y/n)",
             Action::RevertBatch => "revert the committed batch (y/n)",
             Action::Transfer => "transfer to another school (y/n)",
+            Action::IssueCertificates => "issue the due certificates (y/n)",
             Action::AddNote => "attach a note to this student or finding",
             Action::History => "show this student's history in the audit log",
             Action::CycleActor => "filter: the next actor, or all",

@@ -3,6 +3,7 @@
 //! thread with [`Effect::Search`]; the runtime runs them and hands the
 //! result back to [`App::loaded`].
 
+pub mod certificates;
 pub mod edit;
 pub mod findings;
 mod grid;
@@ -67,6 +68,9 @@ pub struct DetailView {
     pub school_name: Option<String>,
     /// The record (`Ready(None)`: no such student).
     pub record: Loadable<Option<StudentRecord>>,
+    /// Its certificates, per credential held or certified (read after
+    /// the record, on a worker: it evaluates).
+    pub certificates: Loadable<Vec<super::source::CertificateStanding>>,
     /// First line shown.
     pub scroll: usize,
 }
@@ -212,6 +216,9 @@ pub enum Request {
     Audit(AuditFilter),
     /// Every note.
     Notes,
+    /// The certificates of these students (the detail's section, and the
+    /// count asked before issuing), judged on a day.
+    Certificates(Vec<StudentId>, Date),
     /// One event.
     Event(u64),
     /// A semester report (built on a worker).
@@ -338,6 +345,17 @@ pub enum Effect {
         /// Where to.
         school: SchoolCode,
     },
+    /// Issue the certificates due for these students into `dir` (a
+    /// worker): PDFs written, then one change set through the source; the
+    /// writes go through the live update, then a message.
+    IssueCertificates {
+        /// Whose.
+        ids: Vec<StudentId>,
+        /// Where the PDFs go (relative: to where mecred runs).
+        dir: std::path::PathBuf,
+        /// The issue date.
+        today: Date,
+    },
     /// Attach a note (a worker), then [`Loaded::NoteAdded`].
     AddNote {
         /// To what.
@@ -383,6 +401,11 @@ pub enum Loaded {
     Audit(AuditFilter, Result<AuditLog, String>),
     /// Every note (by seq).
     Notes(Result<Vec<crate::domain::Note>, String>),
+    /// The certificates of these students, or why not.
+    Certificates(
+        Vec<StudentId>,
+        Result<Vec<super::source::CertificateStanding>, String>,
+    ),
     /// A note stored (the line to say), or why not.
     NoteAdded(Result<String, String>),
     /// A search step's hits for `query`.
@@ -488,6 +511,9 @@ pub struct App {
     /// Fee statements not yet paid (the dashboard), read at start: fees
     /// change only through `mecred fees`, never in the UI.
     pub fees: Option<crate::domain::fee::Outstanding>,
+    /// Where issued certificates' PDFs are written (`certificates/`,
+    /// relative to where mecred runs, as `mecred certificates issue -o`).
+    pub certificate_dir: std::path::PathBuf,
 }
 
 /// The finder's scoring steps over more candidates than this go to the
@@ -521,6 +547,7 @@ impl App {
             record_prompt: None,
             notes: Vec::new(),
             fees: None,
+            certificate_dir: std::path::PathBuf::from(certificates::DEFAULT_DIR),
         }
     }
 

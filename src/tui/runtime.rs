@@ -5,6 +5,7 @@
 //! capture, no clearing per frame (STYLE.md §5). The policy evaluation lives
 //! here ([`Host`]), not in the UI state.
 
+pub mod certificates;
 pub mod edit;
 pub mod records;
 mod uploads;
@@ -343,6 +344,7 @@ impl Workers {
                     | Effect::Undo
                     | Effect::Redo
                     | Effect::Transfer { .. }
+                    | Effect::IssueCertificates { .. }
                     | Effect::AddNote { .. }) => {
                         let (src, tx) = (Arc::clone(&self.source), self.results.clone());
                         let (actor, read_only) = (host.actor.clone(), app.read_only);
@@ -568,6 +570,7 @@ pub fn run_effects_with(
                 | Effect::Undo
                 | Effect::Redo
                 | Effect::Transfer { .. }
+                | Effect::IssueCertificates { .. }
                 | Effect::AddNote { .. }) => {
                     let actor = host.actor.clone();
                     if let Some(done) = edit::run(source, &actor, app.read_only, e) {
@@ -653,6 +656,10 @@ pub fn load(source: &dyn Source, req: Request) -> Loaded {
             Loaded::Audit(filter, r)
         }
         Request::Notes => Loaded::Notes(text(source.notes())),
+        Request::Certificates(ids, today) => {
+            let r = text(source.certificates_of(&ids, today));
+            Loaded::Certificates(ids, r)
+        }
         Request::Event(seq) => Loaded::Event(seq, text(source.event(seq))),
         Request::Report {
             today,

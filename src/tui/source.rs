@@ -49,6 +49,34 @@ impl ReportData {
     }
 }
 
+/// One credential a student holds or was certified for, and its
+/// certificate (issue 8): what the detail's Certificates section lists and
+/// what issuing picks the due ones from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CertificateStanding {
+    /// The student.
+    pub student: StudentId,
+    /// The credential.
+    pub credential: crate::domain::Credential,
+    /// When the student attained it (`None`: no longer held, so an issued
+    /// certificate is revoked).
+    pub attained: Option<Date>,
+    /// Its certificate, or whether one is due.
+    pub state: CertificateState,
+}
+
+/// Where a credential's certificate stands.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CertificateState {
+    /// Issued: the stored certificate.
+    Issued(crate::domain::Certificate),
+    /// Due now: what its PDF shows.
+    Due(Box<crate::report::certificate::Due>),
+    /// Held but not due yet: why (the district's report of the term is not
+    /// confirmed, or changed since; or an error finding blocks it).
+    Waiting(String),
+}
+
 /// An audit event without its writes: one row of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventSummary {
@@ -231,6 +259,18 @@ pub trait Source {
     ) -> anyhow::Result<(std::path::PathBuf, usize)> {
         let _ = (batch, today, out);
         anyhow::bail!("this data source cannot write error return files")
+    }
+
+    /// The certificates of each student of `ids` on `today`, per credential
+    /// held or certified (the rules of `mecred certificates issue`);
+    /// nothing by default.
+    fn certificates_of(
+        &self,
+        ids: &[StudentId],
+        today: Date,
+    ) -> anyhow::Result<Vec<CertificateStanding>> {
+        let _ = (ids, today);
+        Ok(Vec::new())
     }
 
     // Change sets. Each is durable when it returns and hands back the writes

@@ -1,6 +1,7 @@
 //! Screens rendered on a `TestBackend` and key sequences driven through the
 //! app, over the [`fixture`](super::fixture) source.
 
+mod certificates;
 mod edit;
 mod findings;
 mod grid;

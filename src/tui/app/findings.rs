@@ -281,6 +281,7 @@ impl App {
                         id: sid.clone(),
                         school_name: None,
                         record: Loadable::Loading,
+                        certificates: Loadable::Loading,
                         scroll: 0,
                     }),
                     Request::Student(sid.clone()),

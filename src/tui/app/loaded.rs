@@ -53,6 +53,21 @@ impl App {
             Loaded::Confirmed(r) => return self.confirmed(r),
             Loaded::EditPreview(r) => self.edit_previewed(r),
             Loaded::NoteAdded(r) => return self.note_added(r),
+            Loaded::Certificates(ids, r) => self.certificates_loaded(&ids, r),
+            Loaded::Student(id, r) => {
+                let found = matches!(r, Ok(Some(_)));
+                self.fill(Loaded::Student(id.clone(), r));
+                let open = self
+                    .stack
+                    .iter()
+                    .any(|s| matches!(s, Screen::Detail(d) if d.id == id));
+                if found && open {
+                    return vec![Effect::Load(super::Request::Certificates(
+                        vec![id],
+                        self.today,
+                    ))];
+                }
+            }
             Loaded::Notes(Ok(v)) => self.notes = v,
             Loaded::Notes(Err(e)) => self.say(&format!("cannot read the notes: {e}"), true),
             Loaded::Report {

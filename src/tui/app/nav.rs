@@ -349,6 +349,7 @@ fn detail(id: StudentId, school_name: Option<String>) -> (Screen, Request) {
             id: id.clone(),
             school_name,
             record: Loadable::Loading,
+            certificates: Loadable::Loading,
             scroll: 0,
         }),
         Request::Student(id),

@@ -28,6 +28,16 @@ pub enum RecordPrompt {
         /// y/n question is asked).
         to: Option<(SchoolCode, Option<String>)>,
     },
+    /// Issuing the due certificates of some students: counted, then y/n.
+    Certificates {
+        /// Whose.
+        ids: Vec<StudentId>,
+        /// Once counted: the certificates due and how many students they
+        /// are for (the y/n question is asked).
+        due: Option<(usize, usize)>,
+        /// Where the PDFs go.
+        dir: std::path::PathBuf,
+    },
     /// A note's text.
     Note {
         /// What it is attached to.
@@ -224,6 +234,7 @@ impl App {
             Action::Transfer => self.start_transfer(),
             Action::AddNote => self.start_note(),
             Action::History => self.history(),
+            Action::IssueCertificates => self.start_certificates(),
             Action::CycleActor | Action::CycleDistrict | Action::ClearFilters if on_audit => {
                 self.audit_filter(action)
             }
@@ -244,7 +255,7 @@ impl App {
 
     /// The student the top screen is about (detail) or has selected
     /// (student list, grid), with its school.
-    fn selected_student(&self) -> Option<(StudentId, Option<SchoolCode>)> {
+    pub(super) fn selected_student(&self) -> Option<(StudentId, Option<SchoolCode>)> {
         match self.screen()? {
             Screen::Detail(d) => Some((
                 d.id.clone(),
@@ -368,6 +379,12 @@ impl App {
                 self.record_prompt = None;
                 self.say("not transferred", false);
             }
+            (RecordPrompt::Certificates { .. }, Action::Back) => {
+                return self.confirm_certificates(false);
+            }
+            (RecordPrompt::Certificates { due: Some(_), .. }, Action::Open) => {
+                return self.confirm_certificates(true);
+            }
             (RecordPrompt::Note { .. }, Action::Back) => {
                 self.record_prompt = None;
                 self.say("no note added", false);
@@ -458,6 +475,13 @@ impl App {
                 return Some(match c.to_ascii_lowercase() {
                     'y' => self.confirm_transfer(true),
                     'n' => self.confirm_transfer(false),
+                    _ => Vec::new(),
+                });
+            }
+            Some(RecordPrompt::Certificates { due, .. }) => {
+                return Some(match (due, c.to_ascii_lowercase()) {
+                    (Some(_), 'y') => self.confirm_certificates(true),
+                    (_, 'n') => self.confirm_certificates(false),
                     _ => Vec::new(),
                 });
             }

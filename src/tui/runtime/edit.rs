@@ -74,6 +74,7 @@ pub fn run(source: &dyn Source, actor: &str, read_only: bool, effect: Effect) ->
                 | Effect::Undo
                 | Effect::Redo
                 | Effect::Transfer { .. }
+                | Effect::IssueCertificates { .. }
                 | Effect::AddNote { .. }
         )
     {
@@ -95,6 +96,9 @@ pub fn run(source: &dyn Source, actor: &str, read_only: bool, effect: Effect) ->
         Effect::Undo => undo(source, actor),
         Effect::Redo => redo(source, actor),
         Effect::Transfer { id, school } => super::records::transfer(source, actor, &id, &school),
+        Effect::IssueCertificates { ids, dir, today } => {
+            super::certificates::issue(source, actor, today, &ids, &dir)
+        }
         Effect::AddNote { target, text } => {
             return Some(super::records::note(source, actor, target, &text));
         }

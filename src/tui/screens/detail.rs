@@ -1,6 +1,8 @@
 //! Student detail: every field, the five modules with their dates and marks,
 //! the exam attempts, the documentation on file, and the student's findings
-//! with their policy text and acknowledgements (SPEC §1 "Five modules", §6).
+//! with their policy text and acknowledgements, the notes, and the
+//! certificates: issued (with the code as `mecred verify` prints it), due,
+//! or why not yet (SPEC §1 "Five modules", §6; issue 8).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -63,6 +65,7 @@ fn lines(view: &DetailView, app: &App, theme: &Theme) -> Vec<Line<'static>> {
             let mut extra = documentation_lines(r, theme);
             extra.extend(finding_lines(view, app, theme));
             extra.extend(note_lines(view, app, theme));
+            extra.extend(certificate_lines(view, app, theme));
             out.splice(at..at, extra);
             out
         }
@@ -216,6 +219,76 @@ fn note_lines(view: &DetailView, app: &App, t: &Theme) -> Vec<Line<'static>> {
     if !any {
         // No section without notes: the detail keeps its length.
         return Vec::new();
+    }
+    out.push(Line::raw(""));
+    out
+}
+
+/// The certificates, one line per credential held or certified (issued:
+/// date and code; due; or why not yet, wrapped).
+fn certificate_lines(view: &DetailView, app: &App, t: &Theme) -> Vec<Line<'static>> {
+    use crate::tui::source::CertificateState;
+    let mut out = vec![Line::styled("Certificates", t.header)];
+    let list = match &view.certificates {
+        Loadable::Loading => {
+            out.push(Line::styled("      checking…", t.dim));
+            out.push(Line::raw(""));
+            return out;
+        }
+        Loadable::Failed(e) => {
+            out.push(Line::styled(format!("      could not check: {e}"), t.alert));
+            out.push(Line::raw(""));
+            return out;
+        }
+        Loadable::Ready(v) => v,
+    };
+    if list.is_empty() {
+        out.push(sub("none: no credential held yet".into()));
+    }
+    let width = usize::from(app.size.0.saturating_sub(10)).max(20);
+    for s in list {
+        let name = Span::raw(format!("  {:<20}", s.credential.as_str()));
+        match &s.state {
+            CertificateState::Issued(c) => {
+                let code = c.code.as_deref().map_or_else(
+                    || "no code (imported)".to_string(),
+                    crate::report::certificate::grouped,
+                );
+                let (mark, style) = match s.attained {
+                    Some(_) => ("[x]", t.done),
+                    None => ("[!]", t.alert),
+                };
+                out.push(Line::from(vec![
+                    name,
+                    Span::styled(format!("{mark} issued {}", c.issued), style),
+                    Span::raw(format!("  code {code}")),
+                ]));
+                if s.attained.is_none() {
+                    out.push(Line::styled(
+                        "      revoked: the student no longer holds it (CERT-INCOMPLETE)",
+                        t.alert,
+                    ));
+                }
+            }
+            CertificateState::Due(d) => out.push(Line::from(vec![
+                name,
+                Span::styled("[ ] due", t.todo),
+                Span::styled(format!("  attained {}", d.attained), t.dim),
+            ])),
+            CertificateState::Waiting(why) => {
+                let attained = s
+                    .attained
+                    .map_or_else(String::new, |d| format!("  attained {d}"));
+                out.push(Line::from(vec![
+                    name,
+                    Span::styled("[ ] not yet", t.dim),
+                    Span::styled(attained, t.dim),
+                ]));
+                for part in wrap(why, width) {
+                    out.push(Line::styled(format!("      {part}"), t.dim));
+                }
+            }
+        }
     }
     out.push(Line::raw(""));
     out

@@ -34,6 +34,23 @@ pub fn prompt_line(app: &App) -> Option<Line<'static>> {
             format!("{input}▏"),
             "  enter checks · esc cancels".to_string(),
         ),
+        Some(RecordPrompt::Certificates {
+            due: Some((n, students)),
+            dir,
+            ..
+        }) => (
+            format!(
+                " issue {n} certificate(s) for {students} student(s) into {}? ",
+                dir.display()
+            ),
+            String::new(),
+            "y/n".to_string(),
+        ),
+        Some(RecordPrompt::Certificates { due: None, .. }) => (
+            " certificates: ".to_string(),
+            "counting the certificates due…".to_string(),
+            "  esc cancels".to_string(),
+        ),
         Some(RecordPrompt::Note { target, input }) => (
             format!(" note on {target}: "),
             format!("{input}▏"),
