@@ -125,9 +125,14 @@ fn demo_find_a_student_read_the_finding_walk_on_and_quit() {
     keys(&["davis hun"]);
     wait_for(&session, "Davis, Hunter");
     keys(&["Enter"]);
-    wait_for(&session, "┌ Davis, Hunter");
-    for _ in 0..4 {
+    let mut pane = wait_for(&session, "┌ Davis, Hunter");
+    // Page down to the finding (the sections above it may grow).
+    for _ in 0..8 {
+        if pane.contains("SA-ROUND-ORDER") && pane.contains("Procedures:") {
+            break;
+        }
         keys(&["PageDown"]);
+        pane = tmux(&["capture-pane", "-p", "-t", &session]);
     }
     let pane = wait_for(&session, "SA-ROUND-ORDER");
     assert!(
