@@ -267,6 +267,36 @@ mod tests {
         assert_eq!(read_frame::<ClientMsg>(&mut r).unwrap(), None);
     }
 
+    /// Counts the writes it is given.
+    #[derive(Default)]
+    struct Writes(Vec<usize>);
+
+    impl io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_frame_bigger_than_a_buffer_goes_out_in_one_write_with_its_length() {
+        let msg = ServerMsg::Refused("x".repeat(100_000));
+        let frame = encode_frame(&msg).unwrap();
+        let body = serde_json::to_vec(&msg).unwrap();
+        assert_eq!(frame[..4], u32::try_from(body.len()).unwrap().to_be_bytes());
+        assert_eq!(frame[4..], body[..]);
+        let mut w = io::BufWriter::new(Writes::default());
+        write_frame(&mut w, &msg).unwrap();
+        assert_eq!(w.get_ref().0, vec![frame.len()]);
+        assert_eq!(
+            read_frame::<ServerMsg>(&mut frame.as_slice()).unwrap(),
+            Some(msg)
+        );
+    }
+
     #[test]
     fn a_cut_or_oversized_frame_is_an_error_not_a_panic() {
         let mut buf = Vec::new();
