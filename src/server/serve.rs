@@ -3,7 +3,7 @@
 //! change set to every other client.
 
 use std::collections::HashMap;
-use std::io::{self, BufReader, BufWriter};
+use std::io::{self, BufReader, BufWriter, Write as _};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -17,7 +17,9 @@ use anyhow::Context as _;
 
 use super::peer::{peer, user_name};
 use super::roles;
-use super::wire::{ClientMsg, Request, ServerMsg, VERSION, Value, read_frame, write_frame};
+use super::wire::{
+    ClientMsg, Request, ServerMsg, VERSION, Value, encode_frame, read_frame, write_frame,
+};
 use crate::domain::{BatchKind, Write};
 use crate::store::Store;
 use crate::tui::source::Source;
@@ -40,12 +42,16 @@ pub fn socket_path(db: &Path) -> PathBuf {
     db.join("mecred.sock")
 }
 
+/// An encoded frame, shared by the queues it is pushed to.
+type Frame = Arc<Vec<u8>>;
+
 /// What every connection shares.
 pub(super) struct Shared {
     pub(super) store: Store,
     source: Arc<dyn Source + Send + Sync>,
-    /// Each connected client's outgoing queue, by connection number.
-    clients: Mutex<HashMap<u64, Sender<ServerMsg>>>,
+    /// Each connected client's queue of pushed frames, by connection
+    /// number.
+    clients: Mutex<HashMap<u64, Sender<Frame>>>,
     /// When the last client left (or the server started).
     idle_since: Mutex<Instant>,
     next: AtomicU64,
@@ -70,18 +76,22 @@ impl Shared {
         }
     }
 
-    fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Sender<ServerMsg>>> {
+    fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Sender<Frame>>> {
         self.clients.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Sends `text` and `writes` to every client but `from`.
-    fn broadcast(&self, from: u64, text: &str, writes: &[Write]) {
+    /// Sends `text` and `writes` to every client but `from`, encoded once.
+    fn broadcast(&self, from: u64, text: String, writes: Vec<Write>) {
+        let frame = match encode_frame(&ServerMsg::Committed { text, writes }) {
+            Ok(f) => Arc::new(f),
+            Err(e) => {
+                tracing::warn!(error = %e, "a change set could not be encoded for the others");
+                return;
+            }
+        };
         for (n, tx) in self.clients().iter() {
             if *n != from {
-                let _ = tx.send(ServerMsg::Committed {
-                    text: text.to_string(),
-                    writes: writes.to_vec(),
-                });
+                let _ = tx.send(Arc::clone(&frame));
             }
         }
     }
@@ -176,28 +186,34 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
         },
     )?;
     let n = shared.next.fetch_add(1, Ordering::Relaxed);
-    let (tx, rx) = channel::<ServerMsg>();
-    shared.clients().insert(n, tx.clone());
+    // Replies are written by the thread that ran the request (no hand-off
+    // on a query's path); pushes go through a queue and a thread of their
+    // own, so a slow client never holds up the one who committed.
+    let writer = Arc::new(Mutex::new(writer));
+    let (tx, rx) = channel::<Frame>();
+    shared.clients().insert(n, tx);
     tracing::info!(
         client = n,
         pid = cred.pid,
         role = who.role.as_str(),
         "client connected"
     );
+    let pushes = Arc::clone(&writer);
     let out = thread::spawn(move || {
         for msg in rx {
-            if write_frame(&mut writer, &msg).is_err() {
+            let mut w = pushes.lock().unwrap_or_else(PoisonError::into_inner);
+            if w.write_all(&msg).and_then(|()| w.flush()).is_err() {
                 return;
             }
         }
     });
-    let ended = serve_requests(shared, n, &who, &mut reader, &tx);
+    let ended = serve_requests(shared, n, &who, &mut reader, &writer);
+    // Removing the queue's sender ends the push thread.
     shared.clients().remove(&n);
     *shared
         .idle_since
         .lock()
         .unwrap_or_else(PoisonError::into_inner) = Instant::now();
-    drop(tx);
     let _ = out.join();
     tracing::info!(client = n, "client left");
     ended
@@ -208,18 +224,28 @@ fn serve_requests(
     n: u64,
     who: &roles::Who,
     reader: &mut impl io::Read,
-    tx: &Sender<ServerMsg>,
+    writer: &Mutex<BufWriter<UnixStream>>,
 ) -> anyhow::Result<()> {
     while let Some(msg) = read_frame::<ClientMsg>(reader)? {
         let ClientMsg::Request { id, request } = msg else {
             continue;
         };
         let (result, made) = run(shared, who, request);
-        if tx.send(ServerMsg::Reply { id, result }).is_err() {
-            break;
-        }
+        let reply = ServerMsg::Reply { id, result };
+        // Encoded before the lock: a push to this client waits only for
+        // the write.
+        let sent = encode_frame(&reply).and_then(|frame| {
+            let mut w = writer.lock().unwrap_or_else(PoisonError::into_inner);
+            w.write_all(&frame)?;
+            w.flush()
+        });
+        // What was committed reaches the others even when its maker has
+        // gone.
         if let Some((text, writes)) = made {
-            shared.broadcast(n, &text, &writes);
+            shared.broadcast(n, text, writes);
+        }
+        if sent.is_err() {
+            break;
         }
     }
     Ok(())

@@ -29,14 +29,23 @@ pub const MAX_FRAME: u32 = 1 << 30;
 
 /// Writes one frame.
 pub fn write_frame<T: Serialize>(w: &mut impl io::Write, value: &T) -> io::Result<()> {
-    let body = serde_json::to_vec(value).map_err(io::Error::other)?;
-    let len = u32::try_from(body.len())
+    w.write_all(&encode_frame(value)?)?;
+    w.flush()
+}
+
+/// One frame's bytes, length and body together: written in one write (a
+/// frame bigger than a writer's buffer would otherwise go out as its
+/// 4-byte length alone, then its body), and encoded once for every client
+/// a change set is pushed to.
+pub fn encode_frame<T: Serialize>(value: &T) -> io::Result<Vec<u8>> {
+    let mut frame = vec![0u8; 4];
+    serde_json::to_writer(&mut frame, value).map_err(io::Error::other)?;
+    let len = u32::try_from(frame.len() - 4)
         .ok()
         .filter(|n| *n <= MAX_FRAME)
         .ok_or_else(|| io::Error::other("a frame over 1 GiB"))?;
-    w.write_all(&len.to_be_bytes())?;
-    w.write_all(&body)?;
-    w.flush()
+    frame[..4].copy_from_slice(&len.to_be_bytes());
+    Ok(frame)
 }
 
 /// Reads one frame; `None` at a clean end of stream (between frames).
@@ -261,6 +270,36 @@ mod tests {
             assert_eq!(read_frame::<ClientMsg>(&mut r).unwrap().as_ref(), Some(m));
         }
         assert_eq!(read_frame::<ClientMsg>(&mut r).unwrap(), None);
+    }
+
+    /// Counts the writes it is given.
+    #[derive(Default)]
+    struct Writes(Vec<usize>);
+
+    impl io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_frame_bigger_than_a_buffer_goes_out_in_one_write_with_its_length() {
+        let msg = ServerMsg::Refused("x".repeat(100_000));
+        let frame = encode_frame(&msg).unwrap();
+        let body = serde_json::to_vec(&msg).unwrap();
+        assert_eq!(frame[..4], u32::try_from(body.len()).unwrap().to_be_bytes());
+        assert_eq!(frame[4..], body[..]);
+        let mut w = io::BufWriter::new(Writes::default());
+        write_frame(&mut w, &msg).unwrap();
+        assert_eq!(w.get_ref().0, vec![frame.len()]);
+        assert_eq!(
+            read_frame::<ServerMsg>(&mut frame.as_slice()).unwrap(),
+            Some(msg)
+        );
     }
 
     #[test]
