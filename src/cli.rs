@@ -102,7 +102,7 @@ fn run_tui(ctx: &Context, server: Option<&std::path::Path>) -> anyhow::Result<St
             today: ctx.today,
             read_only: ctx.read_only,
             keymap: ctx.keymap.clone(),
-            db_label: label,
+            db_label: format!("{label} · {} ({})", remote.user(), remote.role()),
             actor: remote.user(),
         };
         crate::tui::run(remote, &opts).map(|()| Status::Ok)

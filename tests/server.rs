@@ -91,6 +91,8 @@ fn clients_share_one_server_and_see_each_others_change_sets() {
         .unwrap()
         .name;
     assert_eq!(a.user(), me);
+    // With no users set up, the database's owner is its admin.
+    assert_eq!(a.role(), "admin");
     let students = a.all_students().unwrap();
     let (s1, s2) = (students[0].id.to_string(), students[1].id.to_string());
 

@@ -57,6 +57,7 @@ struct Inner {
     pending: Mutex<HashMap<u64, Sender<Reply>>>,
     changes: Mutex<Option<Changes>>,
     user: Mutex<String>,
+    role: Mutex<String>,
 }
 
 impl Drop for Inner {
@@ -96,6 +97,7 @@ impl Remote {
             pending: Mutex::new(HashMap::new()),
             changes: Mutex::new(None),
             user: Mutex::new(String::new()),
+            role: Mutex::new(String::new()),
         }));
         let mut state = lock(&remote.0.state);
         remote.open(&mut state)?;
@@ -106,6 +108,11 @@ impl Remote {
     /// Who the server takes this client to be (its OS user).
     pub fn user(&self) -> String {
         lock(&self.0.user).clone()
+    }
+
+    /// What the server lets this client do: `operator`, `district 017`…
+    pub fn role(&self) -> String {
+        lock(&self.0.role).clone()
     }
 
     /// The socket it talks to.
@@ -122,7 +129,10 @@ impl Remote {
         let mut reader = BufReader::new(stream);
         write_frame(&mut writer, &ClientMsg::Hello { version: VERSION })?;
         match read_frame::<ServerMsg>(&mut reader)? {
-            Some(ServerMsg::Welcome { user, .. }) => *lock(&self.0.user) = user,
+            Some(ServerMsg::Welcome { user, role, .. }) => {
+                *lock(&self.0.user) = user;
+                *lock(&self.0.role) = role;
+            }
             Some(ServerMsg::Refused(why)) => bail!("the mecred server refused: {why}"),
             _ => bail!("the mecred server at {} did not greet", socket.display()),
         }

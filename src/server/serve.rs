@@ -183,6 +183,10 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
         &ServerMsg::Welcome {
             version: VERSION,
             user: user.clone(),
+            role: match &who.district {
+                Some(d) => format!("{} {d}", who.role.as_str()),
+                None => who.role.as_str().to_string(),
+            },
         },
     )?;
     let n = shared.next.fetch_add(1, Ordering::Relaxed);

@@ -102,6 +102,8 @@ pub enum ServerMsg {
         version: u32,
         /// The OS user on the client's end of the socket.
         user: String,
+        /// Their role, and district for a district user (`district 017`).
+        role: String,
     },
     /// The connection is refused (another version, an unknown user…).
     Refused(String),
