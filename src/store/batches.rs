@@ -22,6 +22,22 @@ impl Store {
         results: &[RowResult],
         progress: &mut dyn FnMut(usize),
     ) -> Result<u64> {
+        let id = self.stage_unflushed(batch, rows, results, progress)?;
+        self.flush()?;
+        Ok(id)
+    }
+
+    /// [`Store::stage_reporting`] without the flush, for a change set
+    /// committed right after: its commit marks the batch applying and
+    /// flushes before writing anything, and a crash before that leaves
+    /// nothing applied whether the staged record survived or not.
+    pub(super) fn stage_unflushed(
+        &self,
+        batch: Batch,
+        rows: &[StagedRow],
+        results: &[RowResult],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<u64> {
         let _w = self.writer();
         let id = self.next_batch_id()?;
         // Left over by a stage that crashed before its batch record was written.
@@ -49,7 +65,6 @@ impl Store {
             results_gen: 0,
         };
         self.put_rec(&rec)?;
-        self.flush()?;
         Ok(id)
     }
 

@@ -82,7 +82,8 @@ impl Store {
             settled_at: None,
             settled_by: None,
         };
-        let id = self.stage(batch, &[], &[])?;
+        // No flush here: the commit marks it applying and flushes first.
+        let id = self.stage_unflushed(batch, &[], &[], &mut |_| {})?;
         let done = if as_read {
             self.commit_as_read(id, writes, actor, at)
         } else {
