@@ -165,3 +165,63 @@ fn demo_find_a_student_read_the_finding_walk_on_and_quit() {
     );
     tmux(&["kill-session", "-t", &session]);
 }
+
+#[test]
+fn two_uis_share_the_server_one_commits_the_other_is_told() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let bin = env!("CARGO_BIN_EXE_mecred");
+    let built = Command::new(bin)
+        .args(["--db", &db.display().to_string(), "demo", "--no-ui"])
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/statewide-fall-2026.csv"
+    );
+    let sessions: Vec<String> = ["a", "b"]
+        .iter()
+        .map(|n| format!("mecred-e2e-server-{n}-{}", std::process::id()))
+        .collect();
+    for s in &sessions {
+        // The first UI starts the server; the second finds it.
+        let cmd = format!(
+            "NO_COLOR=1 MECRED_IDLE_EXIT=2 {bin} --db {} --today 2026-12-04; echo MECRED-EXITED $?; sleep 30",
+            db.display()
+        );
+        let ok = Command::new("tmux")
+            .args(["new-session", "-d", "-x", "100", "-y", "24", "-s", s, &cmd])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let pane = wait_for(s, "Districts 1/");
+        assert!(pane.contains("(server)"), "{pane}");
+    }
+    let (a, b) = (&sessions[0], &sessions[1]);
+    let keys = |s: &str, k: &[&str]| {
+        for key in k {
+            tmux(&["send-keys", "-t", s, key]);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    };
+    keys(a, &[&format!(":import {fixture}"), "Enter"]);
+    wait_for(a, "staged batch 8");
+    keys(a, &["c"]);
+    wait_for(a, "commit batch 8");
+    keys(a, &["y"]);
+    wait_for(a, "committed batch 8");
+    // The other UI hears of it: who, what, how many.
+    let pane = wait_for(b, "committed batch 8 (statewide fall-2026), 4 records");
+    assert!(pane.contains("Districts"), "{pane}");
+    for s in [a, b] {
+        keys(s, &["q"]);
+        wait_for(s, "MECRED-EXITED 0");
+        tmux(&["kill-session", "-t", s]);
+    }
+}
