@@ -142,6 +142,8 @@ fn clients_share_one_server_and_see_each_others_change_sets() {
     // A command line cannot take the database while clients are connected.
     let busy = env.run(&["uploads", "list"]);
     assert_eq!(busy.status.code(), Some(3), "{busy:?}");
+    let said = String::from_utf8_lossy(&busy.stderr);
+    assert!(said.contains("UIs are open on this database"), "{said}");
 
     // SIGKILL: nothing committed is lost; calls fail, then a new server
     // is picked up and the clients are told to read everything again.

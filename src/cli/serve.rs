@@ -115,8 +115,8 @@ pub(super) fn open_store(ctx: &Context) -> anyhow::Result<Store> {
                 Ok(Value::Yielding(true)) => {}
                 Ok(_) => {
                     return Err(e.context(
-                        "a mecred UI is open on this database through its server; \
-                         commands will go through the server in a later release",
+                        "mecred UIs are open on this database through its server: \
+                         close them (or work from a UI) and run the command again",
                     ));
                 }
                 Err(_) => return Err(e),
