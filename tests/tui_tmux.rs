@@ -15,6 +15,34 @@ fn tmux(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Starts `cmd` in a detached tmux session `session` of `width`×24.
+fn start(session: &str, width: u16, cmd: &str) {
+    let width = width.to_string();
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            &width,
+            "-y",
+            "24",
+            "-s",
+            session,
+            cmd,
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Types `keys` into `session`, one at a time, as a person would.
+fn type_keys(session: &str, keys: &[&str]) {
+    for key in keys {
+        tmux(&["send-keys", "-t", session, key]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
 /// Waits until the pane shows `want` (or fails after 20 s with the pane).
 fn wait_for(session: &str, want: &str) -> String {
     let start = Instant::now();
@@ -43,21 +71,7 @@ fn demo_in_tmux_filters_jumps_and_opens_uploads() {
     let bin = env!("CARGO_BIN_EXE_mecred");
     let session = format!("mecred-e2e-{}", std::process::id());
     let cmd = format!("NO_COLOR=1 {bin} --db {} demo; sleep 30", db.display());
-    let status = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-s",
-            &session,
-            &cmd,
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    start(&session, 80, &cmd);
     let pane = wait_for(&session, "Districts 1/");
     assert!(pane.contains("mecred › Districts"), "{pane}");
     // The uploads screen lists the demo's batches.
@@ -98,27 +112,8 @@ fn demo_find_a_student_read_the_finding_walk_on_and_quit() {
         "NO_COLOR=1 {bin} --db {} demo; echo MECRED-EXITED $?; sleep 30",
         db.display()
     );
-    let status = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-s",
-            &session,
-            &cmd,
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let keys = |k: &[&str]| {
-        for key in k {
-            tmux(&["send-keys", "-t", &session, key]);
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    };
+    start(&session, 80, &cmd);
+    let keys = |k: &[&str]| type_keys(&session, k);
     wait_for(&session, "Districts 1/");
     keys(&["C-p"]);
     wait_for(&session, "Find ·");
@@ -195,21 +190,12 @@ fn two_uis_share_the_server_one_commits_the_other_is_told() {
             "NO_COLOR=1 MECRED_IDLE_EXIT=2 {bin} --db {} --today 2026-12-04; echo MECRED-EXITED $?; sleep 30",
             db.display()
         );
-        let ok = Command::new("tmux")
-            .args(["new-session", "-d", "-x", "100", "-y", "24", "-s", s, &cmd])
-            .status()
-            .unwrap();
-        assert!(ok.success());
+        start(s, 100, &cmd);
         let pane = wait_for(s, "Districts 1/");
         assert!(pane.contains("(server)"), "{pane}");
     }
     let (a, b) = (&sessions[0], &sessions[1]);
-    let keys = |s: &str, k: &[&str]| {
-        for key in k {
-            tmux(&["send-keys", "-t", s, key]);
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    };
+    let keys = type_keys;
     keys(a, &[&format!(":import {fixture}"), "Enter"]);
     wait_for(a, "staged batch 8");
     keys(a, &["c"]);
