@@ -290,6 +290,29 @@ pub fn lines(due: &Due, issued: Date, code: &str) -> Vec<(f32, String)> {
     ]
 }
 
+/// Draws `lines` (size, text) from the left edge `x`, each `spacing`
+/// times its size below the one before, starting under `y`: the text of
+/// a certificate or a fee statement.
+pub(super) fn draw_lines(
+    surface: &mut krilla::surface::Surface<'_>,
+    font: &Font,
+    (x, mut y): (f32, f32),
+    spacing: f32,
+    lines: Vec<(f32, String)>,
+) {
+    for (size, text) in lines {
+        y += size * spacing;
+        surface.draw_text(
+            Point::from_xy(x, y),
+            font.clone(),
+            size,
+            &text,
+            false,
+            TextDirection::Auto,
+        );
+    }
+}
+
 /// Draws one certificate: a one-page PDF with the font embedded.
 pub fn pdf(due: &Due, issued: Date, code: &str) -> Result<Vec<u8>, CertificateError> {
     let font = Font::new(FONT.into(), 0).ok_or(CertificateError::Font)?;
@@ -321,18 +344,13 @@ pub fn pdf(due: &Due, issued: Date, code: &str) -> Result<Vec<u8>, CertificateEr
             surface.set_fill(Some(krilla::paint::Fill::default()));
         }
     }
-    let mut y = 90.0;
-    for (size, text) in lines(due, issued, code) {
-        y += size * 1.9;
-        surface.draw_text(
-            Point::from_xy(72.0, y),
-            font.clone(),
-            size,
-            &text,
-            false,
-            TextDirection::Auto,
-        );
-    }
+    draw_lines(
+        &mut surface,
+        &font,
+        (72.0, 90.0),
+        1.9,
+        lines(due, issued, code),
+    );
     surface.finish();
     page.finish();
     doc.finish()

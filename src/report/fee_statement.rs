@@ -6,12 +6,11 @@
 //! statement gives the same bytes) and [`csv`] lists it for BRAC's books.
 
 use krilla::Document;
-use krilla::geom::Point;
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
-use krilla::text::{Font, TextDirection};
+use krilla::text::Font;
 
-use super::certificate::{CertificateError, long_date};
+use super::certificate::{CertificateError, draw_lines, long_date};
 use crate::domain::fee::FEE_CREDENTIALS;
 use crate::domain::{Cents, FeeCounts, FeeStatement, Term};
 
@@ -180,18 +179,7 @@ pub fn pdf(s: &FeeStatement) -> Result<Vec<u8>, CertificateError> {
     let settings = PageSettings::from_wh(PAGE.0, PAGE.1).ok_or(CertificateError::Font)?;
     let mut page = doc.start_page_with(settings);
     let mut surface = page.surface();
-    let mut y = 60.0;
-    for (size, text) in lines(s) {
-        y += size * 2.0;
-        surface.draw_text(
-            Point::from_xy(60.0, y),
-            font.clone(),
-            size,
-            &text,
-            false,
-            TextDirection::Auto,
-        );
-    }
+    draw_lines(&mut surface, &font, (60.0, 60.0), 2.0, lines(s));
     surface.finish();
     page.finish();
     doc.finish()
