@@ -71,25 +71,10 @@ fn sigkill_during_commit_leaves_all_or_nothing() {
     assert_eq!(state(&timing), ("committed".to_string(), STUDENTS));
 
     let (mut all, mut none) = (0, 0);
-    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    for run in 0..20 {
-        let env = Env::new();
-        env.run(&["restore", template.to_str().unwrap()]);
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        let delay = full.mul_f64((seed % 1000) as f64 / 1000.0 * 1.1);
-        let mut child = env
-            .std_cmd()
-            .args(["uploads", "commit", "2"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        let (st, n) = state(&env);
+    let seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let commit = ["uploads", "commit", "2"];
+    common::kill_at_random_moments(&template, &commit, full, (20, seed, 0.0), |run, env| {
+        let (st, n) = state(env);
         match st.as_str() {
             "committed" => {
                 assert_eq!(n, STUDENTS, "run {run}: committed but {n} students");
@@ -103,10 +88,10 @@ fn sigkill_during_commit_leaves_all_or_nothing() {
         }
         // The database is usable afterwards: the commit can be redone.
         if st == "staged" && run % 5 == 0 {
-            assert_eq!(env.run(&["uploads", "commit", "2"]).status.code(), Some(0));
-            assert_eq!(state(&env), ("committed".to_string(), STUDENTS));
+            assert_eq!(env.run(&commit).status.code(), Some(0));
+            assert_eq!(state(env), ("committed".to_string(), STUDENTS));
         }
-    }
+    });
     eprintln!("20 kills over {full:?}: {all} left all, {none} left none");
     assert_eq!(all + none, 20);
     let _ = Duration::ZERO;

@@ -99,27 +99,11 @@ fn sigkill_during_a_large_edit_leaves_all_or_nothing() {
     );
 
     let (mut all, mut none, mut discarded) = (0, 0, 0);
-    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-    for run in 0..24 {
-        let env = Env::new();
-        env.run(&["restore", template.to_str().unwrap()]);
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        // From process start to a little past the end: start-up and loading
-        // the students take the first part, so most kills land in the apply.
-        let delay = full.mul_f64(0.2 + (seed % 1000) as f64 / 1000.0 * 1.1);
-        let mut child = env
-            .std_cmd()
-            .args(EDIT)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        let (st, n, edited) = state(&env);
+    let seed: u64 = 0x2545_F491_4F6C_DD1D;
+    // From 0.2 of the run: start-up and loading the students take the first
+    // part, so most kills land in the apply.
+    common::kill_at_random_moments(&template, &EDIT, full, (24, seed, 0.2), |run, env| {
+        let (st, n, edited) = state(env);
         assert_eq!(n, STUDENTS, "run {run}: {n} students");
         match st.as_deref() {
             Some("committed") => {
@@ -138,9 +122,9 @@ fn sigkill_during_a_large_edit_leaves_all_or_nothing() {
         // The database is usable afterwards: the edit can be (re)done.
         if run % 6 == 0 {
             assert_eq!(env.run(&EDIT).status.code(), Some(0));
-            assert_eq!(state(&env).2, STUDENTS);
+            assert_eq!(state(env).2, STUDENTS);
         }
-    }
+    });
     eprintln!(
         "24 kills over {full:?}: {all} left all, {none} left none ({discarded} of them killed after staging)"
     );

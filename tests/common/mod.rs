@@ -114,3 +114,35 @@ pub fn demo_imports(env: &Env) {
         assert_eq!(v["committed"], true, "{file}");
     }
 }
+
+/// `runs` times: a fresh database restored from `template`, `mecred ARGS`
+/// started on it and SIGKILLed after a pseudo-random delay between
+/// `from` and `from + 1.1` times `full` (how long an undisturbed run
+/// takes), then `check(run, env)` on what it left.
+pub fn kill_at_random_moments(
+    template: &Path,
+    args: &[&str],
+    full: std::time::Duration,
+    (runs, mut seed, from): (usize, u64, f64),
+    mut check: impl FnMut(usize, &Env),
+) {
+    for run in 0..runs {
+        let env = Env::new();
+        env.run(&["restore", template.to_str().unwrap()]);
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = full.mul_f64(from + (seed % 1000) as f64 / 1000.0 * 1.1);
+        let mut child = env
+            .std_cmd()
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        check(run, &env);
+    }
+}
