@@ -345,6 +345,8 @@ mod cert_tests;
 #[cfg(test)]
 mod edit_tests;
 #[cfg(test)]
+mod harness;
+#[cfg(test)]
 mod records_tests;
 #[cfg(test)]
 mod reports_tests;

@@ -2,20 +2,13 @@
 //! and the screens follow; undo and redo (also after a restart), and the
 //! redo refusals.
 
-use std::path::PathBuf;
-
-use super::StoreSource;
+use super::harness::{ACTOR, Ui, biggest_school, demo};
 use crate::cli::Context;
 use crate::domain::{BatchKind, BatchState, Date, Record, RecordKey, School, Student, Write};
 use crate::store::Store;
-use crate::tui::App;
-use crate::tui::app::{Effect, ListView, Loadable, Request, Screen};
-use crate::tui::keymap::{Chord, load_keymap};
-use crate::tui::runtime::{Host, run_effects_with};
+use crate::tui::app::Effect;
 use crate::tui::source::Source;
-use crate::tui::theme::Theme;
 
-const ACTOR: &str = "op";
 const NOV2: Date = Date::constant(2026, 11, 2);
 
 fn ctx(dir: &tempfile::TempDir, read_only: bool) -> Context {
@@ -30,91 +23,17 @@ fn ctx(dir: &tempfile::TempDir, read_only: bool) -> Context {
     }
 }
 
-fn demo() -> (tempfile::TempDir, Store) {
-    let (dir, _, store) = super::demo_store(false);
-    (dir, store)
-}
-
-struct Ui {
-    app: App,
-    host: Host,
-    src: StoreSource,
-}
-
-impl Ui {
-    /// The UI on `store`, on the students list of the school with the
-    /// most students.
-    fn open(store: &Store, read_only: bool) -> (Ui, School) {
-        let (km, _) = load_keymap("default", None);
-        let today = crate::cli::demo::DEMO_TODAY;
-        let mut app = App::new(km, Theme::color(), today, "demo", read_only);
-        let src = StoreSource(store.clone(), PathBuf::from("."));
-        let mut host = Host::new(ACTOR);
-        let start = app.start();
-        run_effects_with(&mut app, &mut host, &src, start);
-        let mut counts = std::collections::BTreeMap::new();
-        for s in store.students().unwrap() {
-            *counts.entry(s.school.clone()).or_insert(0) += 1;
-        }
-        let (code, _) = counts.into_iter().max_by_key(|(_, n)| *n).unwrap();
-        let school = store
-            .schools(None)
-            .unwrap()
-            .into_iter()
-            .find(|s| s.code == code)
-            .unwrap();
-        app.stack.push(Screen::Students {
-            school: school.clone(),
-            list: ListView::loading(),
-        });
-        let load = vec![Effect::Load(Request::Students(code))];
-        run_effects_with(&mut app, &mut host, &src, load);
-        (Ui { app, host, src }, school)
-    }
-
-    fn press(&mut self, keys: &str) {
-        for k in keys.split_whitespace() {
-            let effects = self.app.key(Chord::parse(k).unwrap());
-            run_effects_with(&mut self.app, &mut self.host, &self.src, effects);
-        }
-    }
-
-    fn typed(&mut self, s: &str) {
-        for c in s.chars() {
-            self.press(&c.to_string());
-        }
-    }
-
-    fn shown(&self) -> Vec<Student> {
-        match self.app.screen() {
-            Some(Screen::Students {
-                list:
-                    ListView {
-                        items: Loadable::Ready(v),
-                        ..
-                    },
-                ..
-            }) => v.clone(),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    fn said(&self) -> String {
-        self.app.message.clone().map(|m| m.0).unwrap_or_default()
-    }
-
-    /// Marks every student shown and sets Presentation to 2026-11-02.
-    fn set_all_presentations(&mut self) {
-        self.press("* e down down");
-        self.typed("2026-11-02");
-        self.press("enter");
-        assert!(
-            matches!(self.app.edit.preview, Some(Some(_))),
-            "{}",
-            self.said()
-        );
-        self.press("enter");
-    }
+/// Marks every student shown and sets Presentation to 2026-11-02.
+fn set_all_presentations(ui: &mut Ui) {
+    ui.press("* e down down");
+    ui.typed("2026-11-02");
+    ui.press("enter");
+    assert!(
+        matches!(ui.app.edit.preview, Some(Some(_))),
+        "{}",
+        ui.said()
+    );
+    ui.press("enter");
 }
 
 fn students_of(store: &Store, school: &School) -> Vec<Student> {
@@ -133,14 +52,14 @@ fn edits(store: &Store) -> Vec<crate::domain::Batch> {
 #[test]
 fn apply_makes_one_change_set_and_every_screen_follows() {
     let (_dir, store) = demo();
-    let (mut ui, school) = Ui::open(&store, false);
+    let (mut ui, school) = Ui::open(&store, false, biggest_school);
     let before = students_of(&store, &school);
     assert!(before.len() >= 2);
     let changing = before
         .iter()
         .filter(|s| s.modules.presentation != Some(NOV2))
         .count();
-    ui.set_all_presentations();
+    set_all_presentations(&mut ui);
     let b = edits(&store);
     assert_eq!(b.len(), 1, "one change set");
     assert_eq!(b[0].state, BatchState::Committed);
@@ -163,9 +82,9 @@ fn apply_makes_one_change_set_and_every_screen_follows() {
 #[test]
 fn undo_restores_and_redo_reapplies_as_new_change_sets() {
     let (_dir, store) = demo();
-    let (mut ui, school) = Ui::open(&store, false);
+    let (mut ui, school) = Ui::open(&store, false, biggest_school);
     let before = students_of(&store, &school);
-    ui.set_all_presentations();
+    set_all_presentations(&mut ui);
     let first = edits(&store)[0].id;
     ui.press("u");
     assert!(
@@ -205,8 +124,8 @@ fn undo_restores_and_redo_reapplies_as_new_change_sets() {
 #[test]
 fn redo_is_refused_after_a_record_changed_or_a_newer_commit() {
     let (_dir, store) = demo();
-    let (mut ui, school) = Ui::open(&store, false);
-    ui.set_all_presentations();
+    let (mut ui, school) = Ui::open(&store, false, biggest_school);
+    set_all_presentations(&mut ui);
     ui.press("u");
     // Someone else changes one of its students.
     let mut s = students_of(&store, &school).remove(0);
@@ -231,7 +150,7 @@ fn redo_is_refused_after_a_record_changed_or_a_newer_commit() {
     ui.press("u");
     assert!(ui.said().contains("nothing to undo"), "{}", ui.said());
     // A newer commit of ours blocks the older redo.
-    let (mut ui, school2) = Ui::open(&store, false);
+    let (mut ui, school2) = Ui::open(&store, false, biggest_school);
     assert_eq!(school2, school);
     ui.press("e down down down");
     ui.typed("2026-11-03");
@@ -243,13 +162,13 @@ fn redo_is_refused_after_a_record_changed_or_a_newer_commit() {
 #[test]
 fn undo_works_after_a_restart_and_read_only_refuses_it() {
     let (dir, store) = demo();
-    let (mut ui, school) = Ui::open(&store, false);
+    let (mut ui, school) = Ui::open(&store, false, biggest_school);
     let before = students_of(&store, &school);
-    ui.set_all_presentations();
+    set_all_presentations(&mut ui);
     drop(ui);
     drop(store);
     let store = ctx(&dir, true).open_store().unwrap();
-    let (mut ui, _) = Ui::open(&store, true);
+    let (mut ui, _) = Ui::open(&store, true, biggest_school);
     ui.press("u");
     assert!(ui.said().contains("read-only"));
     // The runtime refuses too, whatever asks it.
@@ -268,7 +187,7 @@ fn undo_works_after_a_restart_and_read_only_refuses_it() {
     drop(ui);
     drop(store);
     let store = ctx(&dir, false).open_store().unwrap();
-    let (mut ui, _) = Ui::open(&store, false);
+    let (mut ui, _) = Ui::open(&store, false, biggest_school);
     ui.press("u");
     assert!(ui.said().contains("undid change set"), "{}", ui.said());
     assert_eq!(students_of(&store, &school), before);

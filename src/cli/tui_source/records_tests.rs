@@ -2,109 +2,10 @@
 //! the transfer is one change set the screens follow and `u` undoes; a
 //! note is stored and listed; read-only refuses both.
 
-use std::path::PathBuf;
-
-use super::StoreSource;
-use crate::domain::{BatchKind, NoteTarget, Record, RecordKey, School, Student};
+use super::harness::{Ui, demo, first_school};
+use crate::domain::{BatchKind, NoteTarget, Record, RecordKey, Student};
 use crate::store::Store;
-use crate::tui::App;
-use crate::tui::app::{Effect, ListView, Loadable, Request, Screen};
-use crate::tui::keymap::{Chord, load_keymap};
-use crate::tui::runtime::{Host, run_effects_with};
-use crate::tui::theme::Theme;
-
-fn demo() -> (tempfile::TempDir, Store) {
-    let (dir, _, store) = super::demo_store(false);
-    (dir, store)
-}
-
-struct Ui {
-    app: App,
-    host: Host,
-    src: StoreSource,
-}
-
-impl Ui {
-    /// The UI on `store`, on the students list of the first school with
-    /// students.
-    fn open(store: &Store, read_only: bool) -> (Ui, School) {
-        let (km, _) = load_keymap("default", None);
-        let mut app = App::new(
-            km,
-            Theme::color(),
-            crate::cli::demo::DEMO_TODAY,
-            "demo",
-            read_only,
-        );
-        let src = StoreSource(store.clone(), PathBuf::from("."));
-        let mut host = Host::new("op");
-        let start = app.start();
-        run_effects_with(&mut app, &mut host, &src, start);
-        let first = store.students().unwrap()[0].school.clone();
-        let school = store
-            .schools(None)
-            .unwrap()
-            .into_iter()
-            .find(|s| s.code == first)
-            .unwrap();
-        app.stack.push(Screen::Students {
-            school: school.clone(),
-            list: ListView::loading(),
-        });
-        let load = vec![Effect::Load(Request::Students(first))];
-        run_effects_with(&mut app, &mut host, &src, load);
-        (Ui { app, host, src }, school)
-    }
-
-    fn press(&mut self, keys: &str) {
-        for k in keys.split_whitespace() {
-            let effects = self.app.key(Chord::parse(k).unwrap());
-            run_effects_with(&mut self.app, &mut self.host, &self.src, effects);
-        }
-    }
-
-    fn typed(&mut self, s: &str) {
-        for c in s.chars() {
-            let k = if c == ' ' {
-                "space".to_string()
-            } else {
-                c.to_string()
-            };
-            self.press(&k);
-        }
-    }
-
-    fn shown(&self) -> Vec<Student> {
-        match self.app.screen() {
-            Some(Screen::Students {
-                list:
-                    ListView {
-                        items: Loadable::Ready(v),
-                        ..
-                    },
-                ..
-            }) => v.clone(),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    fn said(&self) -> String {
-        self.app.message.clone().map(|m| m.0).unwrap_or_default()
-    }
-
-    fn screen(&self) -> String {
-        let backend = ratatui::backend::TestBackend::new(80, 24);
-        let mut t = ratatui::Terminal::new(backend).unwrap();
-        t.draw(|f| crate::tui::render(&self.app, f)).unwrap();
-        let buf = t.backend().buffer().clone();
-        let cells: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
-        cells
-            .chunks(80)
-            .map(|r| r.concat())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
+use crate::tui::app::Screen;
 
 fn stored(store: &Store, s: &Student) -> Student {
     match store.get(&RecordKey::Student(s.id.clone())).unwrap() {
@@ -116,7 +17,7 @@ fn stored(store: &Store, s: &Student) -> Student {
 #[test]
 fn transfer_by_keys_is_one_change_set_the_screens_follow_and_u_undoes() {
     let (_d, store) = demo();
-    let (mut ui, school) = Ui::open(&store, false);
+    let (mut ui, school) = Ui::open(&store, false, first_school);
     let who = ui.shown()[0].clone();
     // Another district's school.
     let to = store
@@ -179,7 +80,7 @@ fn transfer_by_keys_is_one_change_set_the_screens_follow_and_u_undoes() {
 #[test]
 fn a_note_by_keys_is_stored_and_listed_and_read_only_refuses_both() {
     let (_d, store) = demo();
-    let (mut ui, _) = Ui::open(&store, false);
+    let (mut ui, _) = Ui::open(&store, false, first_school);
     let who = ui.shown()[0].clone();
     ui.press("enter m");
     ui.typed("documentation seen on site 2026-11-20");
@@ -205,7 +106,7 @@ fn a_note_by_keys_is_stored_and_listed_and_read_only_refuses_both() {
     );
     // Read-only: neither key writes.
     drop(ui);
-    let (mut ro, _) = Ui::open(&store, true);
+    let (mut ro, _) = Ui::open(&store, true, first_school);
     ro.press("t");
     assert!(ro.said().contains("read-only"), "{}", ro.said());
     ro.press("enter m");
