@@ -15,6 +15,17 @@ fn tmux(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The lock that runs tmux tests one at a time, and a temporary directory
+/// for the test's database; `None` (saying so) when tmux is not installed.
+fn setup() -> Option<(std::sync::MutexGuard<'static, ()>, tempfile::TempDir)> {
+    let one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return None;
+    }
+    Some((one, tempfile::tempdir().unwrap()))
+}
+
 /// Starts `cmd` in a detached tmux session `session` of `width`×24.
 fn start(session: &str, width: u16, cmd: &str) {
     let width = width.to_string();
@@ -61,12 +72,9 @@ fn wait_for(session: &str, want: &str) -> String {
 
 #[test]
 fn demo_in_tmux_filters_jumps_and_opens_uploads() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
+    let Some((_one, dir)) = setup() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+    };
     let db = dir.path().join("db");
     let bin = env!("CARGO_BIN_EXE_mecred");
     let session = format!("mecred-e2e-{}", std::process::id());
@@ -99,12 +107,9 @@ fn demo_in_tmux_filters_jumps_and_opens_uploads() {
 /// quit (and the terminal is given back).
 #[test]
 fn demo_find_a_student_read_the_finding_walk_on_and_quit() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
+    let Some((_one, dir)) = setup() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+    };
     let db = dir.path().join("db");
     let bin = env!("CARGO_BIN_EXE_mecred");
     let session = format!("mecred-e2e-find-{}", std::process::id());
@@ -163,12 +168,9 @@ fn demo_find_a_student_read_the_finding_walk_on_and_quit() {
 
 #[test]
 fn two_uis_share_the_server_one_commits_the_other_is_told() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
+    let Some((_one, dir)) = setup() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+    };
     let db = dir.path().join("db");
     let bin = env!("CARGO_BIN_EXE_mecred");
     let built = Command::new(bin)
