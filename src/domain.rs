@@ -3,6 +3,7 @@
 //! "today" is always passed in.
 
 pub mod calendar;
+pub mod edit;
 pub mod fee;
 pub mod finding;
 pub mod ids;

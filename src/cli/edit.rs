@@ -13,106 +13,11 @@ use super::args::EditArgs;
 use super::context::now;
 use super::{Context, Refused, Status, Usage};
 use crate::domain::{BatchKind, Date, DistrictCode, Record, RecordKey, Student, Write};
+use crate::domain::edit::{Change, FieldKind, FieldValue};
 use crate::import::values::EARLIEST;
 use crate::store::Store;
 
-/// A field `mecred edit` can set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum EditField {
-    /// Self-Assessment Round 1 (date).
-    SaRound1,
-    /// Self-Assessment Round 2 (date).
-    SaRound2,
-    /// Self-Assessment Presentation (date).
-    Presentation,
-    /// Credit Applications (date).
-    CreditApplications,
-    /// Company Registration (date).
-    CompanyRegistration,
-    /// Mentor Checklist (Y/N).
-    Checklist,
-    /// Micro-Enterprise Pathway (Y/N).
-    Pathway,
-    /// Self-Assessment Instrument (text).
-    Instrument,
-}
-
-const FIELDS: [EditField; 8] = [
-    EditField::SaRound1,
-    EditField::SaRound2,
-    EditField::Presentation,
-    EditField::CreditApplications,
-    EditField::CompanyRegistration,
-    EditField::Checklist,
-    EditField::Pathway,
-    EditField::Instrument,
-];
-
-impl EditField {
-    /// The short name (`company-registration`).
-    pub fn alias(self) -> &'static str {
-        match self {
-            EditField::SaRound1 => "sa-round1",
-            EditField::SaRound2 => "sa-round2",
-            EditField::Presentation => "presentation",
-            EditField::CreditApplications => "credit-applications",
-            EditField::CompanyRegistration => "company-registration",
-            EditField::Checklist => "checklist",
-            EditField::Pathway => "pathway",
-            EditField::Instrument => "instrument",
-        }
-    }
-
-    /// The completion template's column (SPEC §2).
-    pub fn column(self) -> &'static str {
-        match self {
-            EditField::SaRound1 => "Self-Assessment Round 1",
-            EditField::SaRound2 => "Self-Assessment Round 2",
-            EditField::Presentation => "Self-Assessment Presentation",
-            EditField::CreditApplications => "Credit Applications",
-            EditField::CompanyRegistration => "Company Registration",
-            EditField::Checklist => "Mentor Checklist",
-            EditField::Pathway => "Micro-Enterprise Pathway",
-            EditField::Instrument => "Self-Assessment Instrument",
-        }
-    }
-
-    /// A field by its short name or column name, compared like headers
-    /// (SPEC §2 item 2: case, spaces and punctuation ignored).
-    pub fn parse(name: &str) -> Option<EditField> {
-        let want = squash(name);
-        let extra = |f: EditField| match f {
-            EditField::Checklist => Some("mentorchecklist"),
-            EditField::SaRound1 => Some("round1"),
-            EditField::SaRound2 => Some("round2"),
-            _ => None,
-        };
-        FIELDS.into_iter().find(|f| {
-            squash(f.alias()) == want || squash(f.column()) == want || extra(*f) == Some(&*want)
-        })
-    }
-
-    fn kind(self) -> Kind {
-        match self {
-            EditField::Checklist | EditField::Pathway => Kind::YesNo,
-            EditField::Instrument => Kind::Text,
-            _ => Kind::Date,
-        }
-    }
-}
-
-enum Kind {
-    Date,
-    YesNo,
-    Text,
-}
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+pub use crate::domain::edit::EditField;
 
 /// A value as typed, checked for shape only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +45,7 @@ pub struct SetArg {
 
 /// Parses `FIELD=VALUE` (clap's value parser: errors are exit 2).
 pub fn parse_set(s: &str) -> Result<SetArg, String> {
-    let names = FIELDS.map(EditField::alias).join(", ");
+    let names = EditField::ALL.map(EditField::alias).join(", ");
     let Some((name, raw)) = s.split_once('=') else {
         return Err(format!("{s:?} is not FIELD=VALUE (fields: {names})"));
     };
@@ -155,14 +60,14 @@ pub fn parse_set(s: &str) -> Result<SetArg, String> {
         });
     }
     let value = match field.kind() {
-        Kind::Date if lower == "today" => EditValue::Today,
-        Kind::Date => EditValue::Date(parse_date(v).ok_or_else(|| {
+        FieldKind::Date if lower == "today" => EditValue::Today,
+        FieldKind::Date => EditValue::Date(parse_date(v).ok_or_else(|| {
             format!(
                 "{}={v:?}: not a date; expected YYYY-MM-DD, today or clear",
                 field.alias()
             )
         })?),
-        Kind::YesNo => match lower.as_str() {
+        FieldKind::YesNo => match lower.as_str() {
             "y" | "yes" | "x" | "true" | "1" => EditValue::YesNo(true),
             "n" | "no" | "false" | "0" => EditValue::YesNo(false),
             _ => {
@@ -172,10 +77,10 @@ pub fn parse_set(s: &str) -> Result<SetArg, String> {
                 ));
             }
         },
-        Kind::Text if v.is_empty() => {
+        FieldKind::Text if v.is_empty() => {
             return Err(format!("{}=: expected a text, or clear", field.alias()));
         }
-        Kind::Text => EditValue::Text(v.to_string()),
+        FieldKind::Text => EditValue::Text(v.to_string()),
     };
     Ok(SetArg { field, value })
 }
@@ -187,36 +92,26 @@ fn parse_date(s: &str) -> Option<Date> {
         .flatten()
 }
 
-/// A value checked against the data rules, ready to apply.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolved {
-    /// A date, or none.
-    Date(Option<Date>),
-    /// Y/N, or none.
-    YesNo(Option<bool>),
-    /// Text, or none.
-    Text(Option<String>),
-}
-
 /// Resolves `today` and checks dates like the importer (not after `today`,
 /// not before 2016-01-01). A field given twice is a usage error.
-pub fn resolve(sets: &[SetArg], today: Date) -> anyhow::Result<Vec<(EditField, Resolved)>> {
+pub fn resolve(sets: &[SetArg], today: Date) -> anyhow::Result<Vec<Change>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::with_capacity(sets.len());
     for s in sets {
         if !seen.insert(s.field) {
             return Err(Usage(format!("--set {} is given twice", s.field.alias())).into());
         }
-        let r = match (&s.value, s.field.kind()) {
-            (EditValue::Clear, Kind::Date) => Resolved::Date(None),
-            (EditValue::Clear, Kind::YesNo) => Resolved::YesNo(None),
-            (EditValue::Clear, Kind::Text) => Resolved::Text(None),
-            (EditValue::Today, _) => Resolved::Date(Some(today)),
-            (EditValue::Date(d), _) => Resolved::Date(Some(check_date(s.field, *d, today)?)),
-            (EditValue::YesNo(b), _) => Resolved::YesNo(Some(*b)),
-            (EditValue::Text(t), _) => Resolved::Text(Some(t.clone())),
+        let value = match &s.value {
+            EditValue::Clear => FieldValue::cleared(s.field.kind()),
+            EditValue::Today => FieldValue::Date(Some(today)),
+            EditValue::Date(d) => FieldValue::Date(Some(check_date(s.field, *d, today)?)),
+            EditValue::YesNo(b) => FieldValue::Flag(Some(*b)),
+            EditValue::Text(t) => FieldValue::Text(Some(t.clone())),
         };
-        out.push((s.field, r));
+        out.push(Change {
+            field: s.field,
+            value,
+        });
     }
     Ok(out)
 }
@@ -242,41 +137,29 @@ fn check_date(field: EditField, d: Date, today: Date) -> anyhow::Result<Date> {
 }
 
 /// The student with the edits applied.
-pub fn apply(s: &Student, edits: &[(EditField, Resolved)]) -> Student {
+pub fn apply(s: &Student, edits: &[Change]) -> Student {
     let mut out = s.clone();
-    let m = &mut out.modules;
-    for (field, value) in edits {
-        match (field, value) {
-            (EditField::SaRound1, Resolved::Date(d)) => m.sa_round1 = *d,
-            (EditField::SaRound2, Resolved::Date(d)) => m.sa_round2 = *d,
-            (EditField::Presentation, Resolved::Date(d)) => m.presentation = *d,
-            (EditField::CreditApplications, Resolved::Date(d)) => m.credit_applications = *d,
-            (EditField::CompanyRegistration, Resolved::Date(d)) => m.company_registration = *d,
-            (EditField::Checklist, Resolved::YesNo(b)) => m.mentor_checklist = *b,
-            (EditField::Pathway, Resolved::YesNo(b)) => out.pathway = *b,
-            (EditField::Instrument, Resolved::Text(t)) => m.sa_instrument = t.clone(),
-            // resolve() pairs each field with its kind.
-            _ => {}
-        }
+    for change in edits {
+        change.apply(&mut out);
     }
     out
 }
 
 /// `set company-registration=2026-11-20, checklist=Y on 412 students`.
-pub fn describe(edits: &[(EditField, Resolved)], students: usize) -> String {
+pub fn describe(edits: &[Change], students: usize) -> String {
     let parts: Vec<String> = edits
         .iter()
-        .map(|(f, v)| {
-            let text = match v {
-                Resolved::Date(Some(d)) => d.to_string(),
-                Resolved::YesNo(Some(true)) => "Y".into(),
-                Resolved::YesNo(Some(false)) => "N".into(),
-                Resolved::Text(Some(t)) => t.clone(),
-                Resolved::Date(None) | Resolved::YesNo(None) | Resolved::Text(None) => {
+        .map(|c| {
+            let text = match &c.value {
+                FieldValue::Date(Some(d)) => d.to_string(),
+                FieldValue::Flag(Some(true)) => "Y".into(),
+                FieldValue::Flag(Some(false)) => "N".into(),
+                FieldValue::Text(Some(t)) => t.clone(),
+                FieldValue::Date(None) | FieldValue::Flag(None) | FieldValue::Text(None) => {
                     "clear".into()
                 }
             };
-            format!("{}={text}", f.alias())
+            format!("{}={text}", c.field.alias())
         })
         .collect();
     let noun = if students == 1 { "student" } else { "students" };
@@ -434,14 +317,14 @@ mod tests {
         );
         assert_eq!(
             EditField::parse("Mentor Checklist"),
-            Some(EditField::Checklist)
+            Some(EditField::MentorChecklist)
         );
         assert_eq!(
             EditField::parse("Micro-Enterprise Pathway"),
             Some(EditField::Pathway)
         );
         assert_eq!(EditField::parse("grade"), None);
-        for f in FIELDS {
+        for f in EditField::ALL {
             assert_eq!(EditField::parse(f.alias()), Some(f));
             assert_eq!(EditField::parse(f.column()), Some(f));
         }
@@ -498,9 +381,18 @@ mod tests {
         let r = resolve(&sets(&["presentation=today", "checklist=clear"]), today()).unwrap();
         assert_eq!(
             r[0],
-            (EditField::Presentation, Resolved::Date(Some(today())))
+            Change {
+                field: EditField::Presentation,
+                value: FieldValue::Date(Some(today()))
+            }
         );
-        assert_eq!(r[1], (EditField::Checklist, Resolved::YesNo(None)));
+        assert_eq!(
+            r[1],
+            Change {
+                field: EditField::MentorChecklist,
+                value: FieldValue::Flag(None)
+            }
+        );
         // Today itself and 2016-01-01 are fine (bounds inclusive).
         assert!(
             resolve(

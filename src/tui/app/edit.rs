@@ -7,80 +7,21 @@
 use std::collections::BTreeSet;
 
 use super::{App, Effect, Screen};
+use crate::domain::edit::FieldKind;
 use crate::domain::{Date, Finding, Record, RecordKey, Student, StudentId, Write};
 use crate::tui::action::Action;
 use crate::tui::progress::Module;
 
-/// The earliest date an edit accepts: what the importer accepts (SPEC §2
-/// item 8).
-pub const EARLIEST: Date = Date::constant(2016, 1, 1);
-
-/// A student field an edit can set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EditField {
-    /// Self-Assessment Round 1 date.
-    SaRound1,
-    /// Self-Assessment Round 2 date.
-    SaRound2,
-    /// Self-Assessment Presentation date.
-    Presentation,
-    /// Credit Applications date.
-    CreditApplications,
-    /// Company Registration date.
-    CompanyRegistration,
-    /// Mentor's Student Completion Checklist on file.
-    MentorChecklist,
-    /// Graduating via the Micro-Enterprise pathway.
-    Pathway,
-    /// The Self-Assessment instrument.
-    Instrument,
-}
+pub use crate::domain::edit::{Change, EditField, FieldValue as Value};
+pub use crate::import::values::EARLIEST;
 
 impl EditField {
-    /// Every field, in the form's order.
-    pub const ALL: [EditField; 8] = [
-        EditField::SaRound1,
-        EditField::SaRound2,
-        EditField::Presentation,
-        EditField::CreditApplications,
-        EditField::CompanyRegistration,
-        EditField::MentorChecklist,
-        EditField::Pathway,
-        EditField::Instrument,
-    ];
-
-    /// The SPEC's name of the field.
-    pub fn name(self) -> &'static str {
-        match self {
-            EditField::SaRound1 => "Self-Assessment Round 1",
-            EditField::SaRound2 => "Self-Assessment Round 2",
-            EditField::Presentation => "Presentation",
-            EditField::CreditApplications => "Credit Applications",
-            EditField::CompanyRegistration => "Company Registration",
-            EditField::MentorChecklist => "mentor checklist",
-            EditField::Pathway => "pathway",
-            EditField::Instrument => "instrument",
-        }
-    }
-
-    /// A date field (the rest are yes/no or text).
-    pub fn is_date(self) -> bool {
-        matches!(
-            self,
-            EditField::SaRound1
-                | EditField::SaRound2
-                | EditField::Presentation
-                | EditField::CreditApplications
-                | EditField::CompanyRegistration
-        )
-    }
-
     /// What may be typed, for the form.
     pub fn expected(self) -> &'static str {
-        match self {
-            EditField::MentorChecklist | EditField::Pathway => "y, n, or empty (not reported)",
-            EditField::Instrument => "its name, or empty (the Micro-Enterprise Self-Assessment)",
-            _ => "2026-10-05 or 10/5/2026, or empty to clear",
+        match self.kind() {
+            FieldKind::YesNo => "y, n, or empty (not reported)",
+            FieldKind::Text => "its name, or empty (the Micro-Enterprise Self-Assessment)",
+            FieldKind::Date => "2026-10-05 or 10/5/2026, or empty to clear",
         }
     }
 
@@ -98,49 +39,7 @@ impl EditField {
     }
 }
 
-/// A validated new value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
-    /// A date, or cleared.
-    Date(Option<Date>),
-    /// Yes, no, or not reported.
-    Flag(Option<bool>),
-    /// Text, or none.
-    Text(Option<String>),
-}
-
-/// One field set to one value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// The field.
-    pub field: EditField,
-    /// Its new value.
-    pub value: Value,
-}
-
 impl Change {
-    /// Sets the field on `s`.
-    pub fn apply(&self, s: &mut Student) {
-        let m = &mut s.modules;
-        match (&self.value, self.field) {
-            (Value::Date(d), f) => {
-                let slot = match f {
-                    EditField::SaRound1 => &mut m.sa_round1,
-                    EditField::SaRound2 => &mut m.sa_round2,
-                    EditField::Presentation => &mut m.presentation,
-                    EditField::CreditApplications => &mut m.credit_applications,
-                    EditField::CompanyRegistration => &mut m.company_registration,
-                    _ => return,
-                };
-                *slot = *d;
-            }
-            (Value::Flag(b), EditField::MentorChecklist) => m.mentor_checklist = *b,
-            (Value::Flag(b), EditField::Pathway) => s.pathway = *b,
-            (Value::Text(t), EditField::Instrument) => m.sa_instrument = t.clone(),
-            _ => {}
-        }
-    }
-
     /// "set Presentation to 2026-10-05", "clear pathway".
     pub fn describe(&self) -> String {
         let name = self.field.name();
