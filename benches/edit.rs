@@ -3,15 +3,18 @@
 //! and removed) and the apply (one change set, re-evaluation, screens read
 //! again). Target: under 300 ms together.
 //!
-//! Measured (medians, 250k state, three runs on this 2-core VM): preview
-//! 144–166 ms, preview + apply 322–384 ms (522 ms before the store handed
-//! back its writes, the findings listing was patched instead of rebuilt and
-//! a preview stayed applied for its commit; 0.98 s before the dashboard
-//! recount left the commit path). Of a ~330 ms run: preview ~115 (one
-//! evaluation of the 10,000 students ~21, reading and applying them ~50,
-//! their findings before and after ~25), the store's change set ~120
-//! (10,000 befores read, ten 1,000-write batches, one fsync), the listing
-//! patched ~30, the open screens read again ~10.
+//! Measured (medians, 250k state, this 2-core VM with a build on the other
+//! core): preview 89 ms, preview + apply 207–222 ms over two runs. Before
+//! mimalloc became the allocator: preview 144–209 ms, preview + apply
+//! 322–466 ms, a third of it in glibc's malloc and free (consolidating and
+//! unlinking chunks as 10,000 students were cloned and dropped). Earlier
+//! still: 522 ms before the store handed back its writes, the findings
+//! listing was patched instead of rebuilt and a preview stayed applied for
+//! its commit; 0.98 s before the dashboard recount left the commit path.
+//! What remains, by `perf`: the preview ~45% (the findings delta: the
+//! touched students' findings listed before and after, their evaluation),
+//! the store's change set ~27% (10,000 befores read, ten 1,000-write sled
+//! batches, one fsync), the listing patched on commit ~27%.
 //!
 //! `MECRED_BENCH_CACHE=DIR` keeps the imported state between runs.
 #![allow(clippy::unwrap_used)]
