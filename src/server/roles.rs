@@ -6,8 +6,12 @@
 //! filtered — and may stage its uploads, view their triage and confirm its
 //! own report. Every refused write is recorded.
 
+use std::collections::HashSet;
+
 use super::wire::{Request, Value};
-use crate::domain::{Batch, DistrictCode, Record, RecordKey, Refusal, Role, StudentId, User};
+use crate::domain::{
+    Batch, Date, DistrictCode, NoteTarget, Record, RecordKey, Refusal, Role, StudentId, User,
+};
 use crate::store::Store;
 
 /// The user on the other end of a connection.
@@ -169,9 +173,30 @@ pub fn check(store: &Store, who: &Who, r: &Request) -> Result<(), String> {
                 | Request::FeeStatements
                 | Request::Record(_)
                 | Request::CertificatesOf { .. }
+                | Request::Acks
+                | Request::Notes
+                | Request::NotesFor(_)
                 | Request::Stage { .. } => Ok(()),
                 _ => Err(refused()),
             }
+        }
+    }
+}
+
+/// The ids of `own`'s findings on `today`, from a full evaluation (a
+/// finding id is a hash: its district cannot be read off it). Empty when
+/// the evaluation fails: nothing is shown rather than too much.
+fn own_findings(store: &Store, own: &DistrictCode, today: Date) -> HashSet<String> {
+    match crate::cli::evaluate(store, today) {
+        Ok((_, eval)) => eval
+            .findings()
+            .into_iter()
+            .filter(|f| &f.district == own)
+            .map(|f| f.id.clone())
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not evaluate to scope a district's notes");
+            HashSet::new()
         }
     }
 }
@@ -223,7 +248,9 @@ pub fn record_refusal(store: &Store, who: &str, r: &Request, reason: &str, at: &
 }
 
 /// A district user's answer: everything of other districts removed.
-pub fn scope(store: &Store, who: &Who, value: Value) -> Value {
+/// Acknowledgements and notes on findings are kept for the findings of
+/// their district on `today` (the date their client evaluates on).
+pub fn scope(store: &Store, who: &Who, value: Value, today: Date) -> Value {
     let (Role::District, Some(own)) = (who.role, who.district.as_ref()) else {
         return value;
     };
@@ -259,6 +286,29 @@ pub fn scope(store: &Store, who: &Who, value: Value) -> Value {
         }
         Value::FeeStatements(v) => {
             Value::FeeStatements(v.into_iter().filter(|f| &f.district == own).collect())
+        }
+        Value::Acks(v) => {
+            let ours = own_findings(store, own, today);
+            Value::Acks(
+                v.into_iter()
+                    .filter(|a| ours.contains(&a.finding))
+                    .collect(),
+            )
+        }
+        Value::Notes(v) => {
+            let mut ours = None;
+            Value::Notes(
+                v.into_iter()
+                    .filter(|n| match &n.target {
+                        NoteTarget::Record(key) => {
+                            matches!(store.get(key), Ok(Some(r)) if record_ok(&r))
+                        }
+                        NoteTarget::Finding(id) => ours
+                            .get_or_insert_with(|| own_findings(store, own, today))
+                            .contains(id),
+                    })
+                    .collect(),
+            )
         }
         Value::Snapshot(mut parts) => {
             let students: std::collections::HashSet<StudentId> = parts

@@ -230,11 +230,18 @@ fn serve_requests(
     reader: &mut impl io::Read,
     writer: &Mutex<BufWriter<UnixStream>>,
 ) -> anyhow::Result<()> {
+    // The date the client evaluates on, from its requests that carry one
+    // (the snapshot comes first): a district user's acknowledgements and
+    // notes are narrowed to their findings on that date.
+    let mut today = jiff::ZonedDateTime::now().date();
     while let Some(msg) = read_frame::<ClientMsg>(reader)? {
         let ClientMsg::Request { id, request } = msg else {
             continue;
         };
-        let (result, made) = run(shared, who, request);
+        if let Some(t) = request.today() {
+            today = t;
+        }
+        let (result, made) = run(shared, who, request, today);
         let reply = ServerMsg::Reply { id, result };
         // Encoded before the lock: a push to this client waits only for
         // the write.
@@ -264,6 +271,7 @@ pub(super) fn run(
     shared: &Shared,
     who: &roles::Who,
     request: Request,
+    today: crate::domain::Date,
 ) -> (Result<Value, String>, Made) {
     if let Err(why) = roles::check(&shared.store, who, &request) {
         roles::record_refusal(&shared.store, &who.name, &request, &why, &crate::cli::now());
@@ -284,7 +292,7 @@ pub(super) fn run(
                 }
             }
         }
-        Ok(v) => Ok(roles::scope(&shared.store, who, v)),
+        Ok(v) => Ok(roles::scope(&shared.store, who, v, today)),
         Err(e) => Err(format!("{e:#}")),
     };
     (result, made)

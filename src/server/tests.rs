@@ -149,6 +149,9 @@ fn allowed(role: Role, r: &Request) -> bool {
                     | "record"
                     | "stage"
                     | "certificates-of"
+                    | "acks"
+                    | "notes"
+                    | "notes-for"
             ) || (kind(r) == "report-file"
                 && matches!(
                     r,
@@ -205,7 +208,12 @@ fn a_refused_write_is_recorded_and_changes_nothing() {
     let shared = Shared::new(store);
     let before = shared.store.batches().unwrap();
     let batch = before.last().unwrap().id;
-    let (r, made) = run(&shared, &who(Role::Auditor), Request::RevertBatch(batch));
+    let (r, made) = run(
+        &shared,
+        &who(Role::Auditor),
+        Request::RevertBatch(batch),
+        TODAY,
+    );
     let why = r.unwrap_err();
     assert!(why.contains("auditor") && why.contains("revert"), "{why}");
     assert!(made.is_none());
@@ -217,7 +225,12 @@ fn a_refused_write_is_recorded_and_changes_nothing() {
         ("auditor-user", "revert")
     );
     // A refused read is answered, not recorded.
-    let _ = run(&shared, &who(Role::District), Request::EventSummaries);
+    let _ = run(
+        &shared,
+        &who(Role::District),
+        Request::EventSummaries,
+        TODAY,
+    );
     assert_eq!(shared.store.refusals().unwrap().len(), 1);
 }
 
@@ -252,7 +265,7 @@ fn a_district_user_learns_nothing_of_another_district() {
             if is_write(&r) {
                 continue;
             }
-            let (result, _) = run(&shared, &district, r.clone());
+            let (result, _) = run(&shared, &district, r.clone(), TODAY);
             let Ok(v) = result else { continue };
             answered += 1;
             let text = match &v {
@@ -270,7 +283,7 @@ fn a_district_user_learns_nothing_of_another_district() {
     }
     assert!(answered >= 15, "{answered}");
     // The finder's names come from the snapshot: only 017's students.
-    let (v, _) = run(&shared, &district, Request::Snapshot(TODAY));
+    let (v, _) = run(&shared, &district, Request::Snapshot(TODAY), TODAY);
     let Ok(Value::Snapshot(parts)) = v else {
         panic!("no snapshot")
     };
@@ -281,6 +294,66 @@ fn a_district_user_learns_nothing_of_another_district() {
             .all(|s| s.district().as_str() == "017")
     );
     let _ = StudentId::parse("1000000001");
+}
+
+#[test]
+fn a_district_user_sees_only_its_districts_notes_and_acknowledgements() {
+    let (_dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let (_, eval) = crate::cli::evaluate(&shared.store, TODAY).unwrap();
+    let finding = |d: &str| {
+        eval.findings()
+            .into_iter()
+            .find(|f| f.district.as_str() == d)
+            .map(|f| f.id.clone())
+            .unwrap()
+    };
+    let student = |d: &str| {
+        shared
+            .store
+            .students()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.district().as_str() == d)
+            .unwrap()
+            .id
+    };
+    for d in ["017", "029"] {
+        let ack = Ack {
+            finding: finding(d),
+            rule: "UPLOAD-MISSING".into(),
+            by: "amy".into(),
+            at: "t".into(),
+            reason: format!("ack of {d}"),
+        };
+        shared.store.put_ack(&ack).unwrap();
+        let on_record = NoteTarget::Record(RecordKey::Student(student(d)));
+        let on_finding = NoteTarget::Finding(finding(d));
+        for t in [on_record, on_finding] {
+            shared
+                .store
+                .add_note(t, &format!("note of {d}"), "amy", "t")
+                .unwrap();
+        }
+    }
+    let texts = |r: Request, role: Role| -> Vec<String> {
+        match run(&shared, &who(role), r, TODAY).0.unwrap() {
+            Value::Acks(v) => v.into_iter().map(|a| a.reason).collect(),
+            Value::Notes(v) => v.into_iter().map(|n| n.text).collect(),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(texts(Request::Acks, Role::District), ["ack of 017"]);
+    assert_eq!(
+        texts(Request::Notes, Role::District),
+        ["note of 017", "note of 017"]
+    );
+    let theirs = NoteTarget::Finding(finding("029"));
+    assert!(texts(Request::NotesFor(theirs.clone()), Role::District).is_empty());
+    // Everyone else sees them all.
+    assert_eq!(texts(Request::Acks, Role::Auditor).len(), 2);
+    assert_eq!(texts(Request::Notes, Role::Auditor).len(), 4);
+    assert_eq!(texts(Request::NotesFor(theirs), Role::Operator).len(), 1);
 }
 
 #[test]

@@ -213,6 +213,23 @@ pub enum Request {
     YieldIfIdle,
 }
 
+impl Request {
+    /// The date the request is asked on, when it carries one.
+    pub fn today(&self) -> Option<Date> {
+        match self {
+            Request::Snapshot(today)
+            | Request::ReportFile { today, .. }
+            | Request::ConfirmReport { today, .. }
+            | Request::ReturnFile { today, .. }
+            | Request::Stage { today, .. }
+            | Request::BatchWrites { today, .. }
+            | Request::CommitBatch { today, .. }
+            | Request::CertificatesOf { today, .. } => Some(*today),
+            _ => None,
+        }
+    }
+}
+
 /// What a request gives back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[allow(missing_docs)]
