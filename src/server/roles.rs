@@ -8,9 +8,9 @@
 
 use std::collections::HashSet;
 
-use super::wire::{Request, Value};
+use super::wire::{Request, ServerMsg, Value};
 use crate::domain::{
-    Batch, Date, DistrictCode, NoteTarget, Record, RecordKey, Refusal, Role, StudentId, User,
+    Batch, Date, DistrictCode, NoteTarget, Record, RecordKey, Refusal, Role, StudentId, User, Write,
 };
 use crate::store::Store;
 
@@ -183,6 +183,70 @@ pub fn check(store: &Store, who: &Who, r: &Request) -> Result<(), String> {
     }
 }
 
+/// What a district user is told of a change set someone committed: only
+/// the writes touching its district — a record that left it arrives as
+/// removed, one that came in as new — and, unless all of them did, a
+/// line that names no other district. `None` when none touched it.
+pub fn scope_push(
+    store: &Store,
+    own: &DistrictCode,
+    text: &str,
+    writes: &[Write],
+) -> Option<ServerMsg> {
+    let ours = |r: &Option<Record>| {
+        r.as_ref()
+            .and_then(|r| record_district(store, r))
+            .is_some_and(|d| &d == own)
+    };
+    let total = writes.len();
+    let kept: Vec<Write> = writes
+        .iter()
+        .filter_map(|w| {
+            let (before, after) = (ours(&w.before), ours(&w.after));
+            (before || after).then(|| Write {
+                key: w.key.clone(),
+                before: if before { w.before.clone() } else { None },
+                after: if after { w.after.clone() } else { None },
+            })
+        })
+        .collect();
+    if kept.is_empty() {
+        return None;
+    }
+    let whole = kept.len() == total
+        && writes.iter().all(|w| {
+            (w.before.is_none() || ours(&w.before)) && (w.after.is_none() || ours(&w.after))
+        });
+    let text = if whole {
+        text.to_string()
+    } else {
+        let who = text.split_whitespace().next().unwrap_or("someone");
+        format!(
+            "{who} committed a change set: {} records of district {own}",
+            kept.len()
+        )
+    };
+    Some(ServerMsg::Committed { text, writes: kept })
+}
+
+/// The district a record belongs to (an exam, statewide credential or
+/// certificate: its student's, as stored now).
+fn record_district(store: &Store, r: &Record) -> Option<DistrictCode> {
+    let of_student = |id: &StudentId| match store.get(&RecordKey::Student(id.clone())) {
+        Ok(Some(Record::Student(s))) => Some(s.district()),
+        _ => None,
+    };
+    match r {
+        Record::District(d) => Some(d.code.clone()),
+        Record::Agreement(a) => Some(a.district.clone()),
+        Record::School(s) => Some(s.district()),
+        Record::Student(s) => Some(s.district()),
+        Record::Exam(e) => of_student(&e.student),
+        Record::Statewide(a) => of_student(&a.student),
+        Record::Certificate(c) => of_student(&c.student),
+    }
+}
+
 /// The ids of `own`'s findings on `today`, from a full evaluation (a
 /// finding id is a hash: its district cannot be read off it). Empty when
 /// the evaluation fails: nothing is shown rather than too much.
@@ -257,17 +321,7 @@ pub fn scope(store: &Store, who: &Who, value: Value, today: Date) -> Value {
     let of_student = |id: &StudentId| -> bool {
         matches!(store.get(&RecordKey::Student(id.clone())), Ok(Some(Record::Student(s))) if &s.district() == own)
     };
-    let record_ok = |r: &Record| -> bool {
-        match r {
-            Record::District(d) => &d.code == own,
-            Record::Agreement(a) => &a.district == own,
-            Record::School(s) => &s.district() == own,
-            Record::Student(s) => &s.district() == own,
-            Record::Exam(e) => of_student(&e.student),
-            Record::Statewide(a) => of_student(&a.student),
-            Record::Certificate(c) => of_student(&c.student),
-        }
-    };
+    let record_ok = |r: &Record| record_district(store, r).as_ref() == Some(own);
     let batch_ok = |b: &Batch| b.district.as_ref() == Some(own);
     match value {
         Value::Districts(v) => Value::Districts(v.into_iter().filter(|d| &d.code == own).collect()),

@@ -49,9 +49,9 @@ type Frame = Arc<Vec<u8>>;
 pub(super) struct Shared {
     pub(super) store: Store,
     source: Arc<dyn Source + Send + Sync>,
-    /// Each connected client's queue of pushed frames, by connection
-    /// number.
-    clients: Mutex<HashMap<u64, Sender<Frame>>>,
+    /// Each connected client's queue of pushed frames and who it is, by
+    /// connection number.
+    clients: Mutex<HashMap<u64, (Sender<Frame>, roles::Who)>>,
     /// When the last client left (or the server started).
     idle_since: Mutex<Instant>,
     next: AtomicU64,
@@ -76,22 +76,46 @@ impl Shared {
         }
     }
 
-    fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Sender<Frame>>> {
+    fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, (Sender<Frame>, roles::Who)>> {
         self.clients.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Sends `text` and `writes` to every client but `from`, encoded once.
+    /// Sends `text` and `writes` to every client but `from`, encoded once
+    /// for everyone who sees everything and once per district for district
+    /// users, who get only their district's writes (none: nothing is sent).
     fn broadcast(&self, from: u64, text: String, writes: Vec<Write>) {
-        let frame = match encode_frame(&ServerMsg::Committed { text, writes }) {
-            Ok(f) => Arc::new(f),
+        let encode = |msg: &ServerMsg| match encode_frame(msg) {
+            Ok(f) => Some(Arc::new(f)),
             Err(e) => {
                 tracing::warn!(error = %e, "a change set could not be encoded for the others");
-                return;
+                None
             }
         };
-        for (n, tx) in self.clients().iter() {
-            if *n != from {
-                let _ = tx.send(Arc::clone(&frame));
+        let mut all: Option<Option<Frame>> = None;
+        let mut by_district: HashMap<crate::domain::DistrictCode, Option<Frame>> = HashMap::new();
+        for (n, (tx, who)) in self.clients().iter() {
+            if *n == from {
+                continue;
+            }
+            let frame = match (who.role, &who.district) {
+                (crate::domain::Role::District, Some(own)) => by_district
+                    .entry(own.clone())
+                    .or_insert_with(|| {
+                        let msg = roles::scope_push(&self.store, own, &text, &writes)?;
+                        encode(&msg)
+                    })
+                    .clone(),
+                _ => all
+                    .get_or_insert_with(|| {
+                        encode(&ServerMsg::Committed {
+                            text: text.clone(),
+                            writes: writes.clone(),
+                        })
+                    })
+                    .clone(),
+            };
+            if let Some(frame) = frame {
+                let _ = tx.send(frame);
             }
         }
     }
@@ -195,7 +219,7 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
     // own, so a slow client never holds up the one who committed.
     let writer = Arc::new(Mutex::new(writer));
     let (tx, rx) = channel::<Frame>();
-    shared.clients().insert(n, tx);
+    shared.clients().insert(n, (tx, who.clone()));
     tracing::info!(
         client = n,
         pid = cred.pid,

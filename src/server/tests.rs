@@ -357,6 +357,75 @@ fn a_district_user_sees_only_its_districts_notes_and_acknowledgements() {
 }
 
 #[test]
+fn a_district_user_is_pushed_only_its_districts_writes() {
+    use super::roles::scope_push;
+    use super::wire::ServerMsg;
+    use crate::domain::{Record, Write};
+    let (_dir, _ctx, store) = crate::cli::demo_store(false);
+    let own = DistrictCode::parse("017").unwrap();
+    let students = store.students().unwrap();
+    let of = |d: &str| {
+        students
+            .iter()
+            .find(|s| s.district().as_str() == d)
+            .unwrap()
+            .clone()
+    };
+    let edit = |s: &crate::domain::Student| {
+        let mut after = s.clone();
+        after.pathway = Some(true);
+        Write {
+            key: RecordKey::Student(s.id.clone()),
+            before: Some(Record::Student(s.clone())),
+            after: Some(Record::Student(after)),
+        }
+    };
+    let (ours, theirs) = (of("017"), of("029"));
+    // Only another district's: nothing is sent.
+    assert_eq!(
+        scope_push(&store, &own, "ana edited: x", &[edit(&theirs)]),
+        None
+    );
+    // Only its own: the line as it was.
+    let Some(ServerMsg::Committed { text, writes }) =
+        scope_push(&store, &own, "ana edited: x", &[edit(&ours)])
+    else {
+        panic!("nothing pushed")
+    };
+    assert_eq!((text.as_str(), writes.len()), ("ana edited: x", 1));
+    // Both: its own write only, and a line naming no other district.
+    let line = "ana committed batch 8 (completions 029 fall-2026), 2 records";
+    let Some(ServerMsg::Committed { text, writes }) =
+        scope_push(&store, &own, line, &[edit(&theirs), edit(&ours)])
+    else {
+        panic!("nothing pushed")
+    };
+    assert_eq!(
+        text,
+        "ana committed a change set: 1 records of district 017"
+    );
+    assert_eq!(writes, vec![edit(&ours)]);
+    // A student moved away arrives as removed: its new school is not told.
+    let mut moved = ours.clone();
+    moved.school = theirs.school.clone();
+    let away = Write {
+        key: RecordKey::Student(ours.id.clone()),
+        before: Some(Record::Student(ours.clone())),
+        after: Some(Record::Student(moved)),
+    };
+    let Some(ServerMsg::Committed { writes, .. }) = scope_push(&store, &own, "ana moved", &[away])
+    else {
+        panic!("nothing pushed")
+    };
+    assert_eq!(writes[0].after, None);
+    assert!(
+        !serde_json::to_string(&writes)
+            .unwrap()
+            .contains(theirs.school.as_str())
+    );
+}
+
+#[test]
 fn identity_comes_from_the_users_and_the_owner_until_there_are_any() {
     use super::roles::identify;
     let (_dir, _ctx, store) = crate::cli::demo_store(false);
