@@ -14,7 +14,7 @@ use crate::tui::action::Action;
 use state::cycle;
 pub use state::{
     BatchOp, BatchView, ImportGauge, ImportStep, QueueFilter, UploadPrompt, UploadsUi,
-    common_prefix, outcome_word, parse_command,
+    common_prefix, expand_home, outcome_word, parse_command,
 };
 
 impl App {

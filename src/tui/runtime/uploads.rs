@@ -228,11 +228,11 @@ pub fn completions(typed: &str) -> Vec<String> {
         None => ("", typed),
     };
     let listed = if dir.is_empty() {
-        Path::new(".")
+        Path::new(".").to_path_buf()
     } else {
-        Path::new(dir)
+        crate::tui::app::uploads::expand_home(dir)
     };
-    let Ok(entries) = std::fs::read_dir(listed) else {
+    let Ok(entries) = std::fs::read_dir(&listed) else {
         return Vec::new();
     };
     let mut out: Vec<String> = entries

@@ -284,7 +284,22 @@ pub fn common_prefix(words: &[String]) -> String {
     first.get(..end).unwrap_or("").to_string()
 }
 
-/// `import PATH [TERM]` parsed: the path and term, or what is wrong.
+/// A typed path with a leading `~` (alone or `~/…`) read as the home
+/// directory, as a shell would; any other path as typed.
+pub fn expand_home(typed: &str) -> PathBuf {
+    let rest = match typed.strip_prefix('~') {
+        Some("") => "",
+        Some(r) if r.starts_with('/') => &r[1..],
+        _ => return PathBuf::from(typed),
+    };
+    match directories::BaseDirs::new() {
+        Some(b) => b.home_dir().join(rest),
+        None => PathBuf::from(typed),
+    }
+}
+
+/// `import PATH [TERM]` parsed: the path (`~` is home) and term, or what
+/// is wrong.
 pub fn parse_command(text: &str, today: crate::domain::Date) -> Result<(PathBuf, Term), String> {
     let text = text.trim();
     let (cmd, rest) = text.split_once(' ').unwrap_or((text, ""));
@@ -299,9 +314,9 @@ pub fn parse_command(text: &str, today: crate::domain::Date) -> Result<(PathBuf,
     if let Some((path, last)) = rest.rsplit_once(' ')
         && let Ok(term) = last.parse::<Term>()
     {
-        return Ok((PathBuf::from(path.trim()), term));
+        return Ok((expand_home(path.trim()), term));
     }
-    Ok((PathBuf::from(rest), Term::of(today)))
+    Ok((expand_home(rest), Term::of(today)))
 }
 
 #[cfg(test)]
@@ -318,6 +333,15 @@ mod tests {
         let (p, t) = parse_command(" import x.csv spring-2027 ", today).unwrap();
         assert_eq!(p, PathBuf::from("x.csv"));
         assert_eq!(t.to_string(), "spring-2027");
+        let home = directories::BaseDirs::new()
+            .unwrap()
+            .home_dir()
+            .to_path_buf();
+        let (p, _) = parse_command("import ~/in/x.csv", today).unwrap();
+        assert_eq!(p, home.join("in/x.csv"));
+        assert_eq!(expand_home("~"), home);
+        assert_eq!(expand_home("~bob/x.csv"), PathBuf::from("~bob/x.csv"));
+        assert_eq!(expand_home("a/~/x.csv"), PathBuf::from("a/~/x.csv"));
         assert!(
             parse_command("import ", today)
                 .unwrap_err()
