@@ -12,8 +12,8 @@ use serde_json::json;
 use super::args::EditArgs;
 use super::context::now;
 use super::{Context, Refused, Status, Usage};
-use crate::domain::{BatchKind, Date, DistrictCode, Record, RecordKey, Student, Write};
 use crate::domain::edit::{Change, FieldKind, FieldValue};
+use crate::domain::{BatchKind, Date, DistrictCode, Record, RecordKey, Student, Write};
 use crate::import::values::EARLIEST;
 use crate::store::Store;
 
