@@ -459,7 +459,7 @@ mod tests {
             credentials: creds
                 .iter()
                 .map(|(c, d)| Attained {
-                    credential: c.as_str(),
+                    credential: c.as_str().into(),
                     date: *d,
                 })
                 .collect(),
@@ -485,7 +485,7 @@ mod tests {
                     client: None,
                     agreement: AgreementStatus {
                         year: SchoolYear { end: 2027 },
-                        status: "ok",
+                        status: "ok".into(),
                         signed: None,
                         agreement_type: None,
                         findings: vec![],

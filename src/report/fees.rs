@@ -9,10 +9,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::html::esc;
-use super::semester::Report;
+use super::semester::{Report, Word};
 use super::write::cell;
 use crate::domain::fee::{FEE_CREDENTIALS, fee_due};
 use crate::domain::{
@@ -34,7 +34,7 @@ pub enum Fall {
 }
 
 /// The fee section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fees {
     /// The school year whose schedule prices the term.
     pub year: SchoolYear,
@@ -55,7 +55,7 @@ pub struct Fees {
 }
 
 /// One district's fee for the school year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistrictFee {
     /// The district.
     pub district: DistrictCode,
@@ -70,7 +70,7 @@ pub struct DistrictFee {
 }
 
 /// One term's part of a district's fee.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermFee {
     /// The term.
     pub term: Term,
@@ -78,7 +78,7 @@ pub struct TermFee {
     /// from this report), `no-qualifying` (a fall with no qualifying student
     /// and no confirmation: nothing to bill) or `unconfirmed` (a fall with
     /// qualifying students not yet confirmed: not billed; confirm it first).
-    pub status: &'static str,
+    pub status: Word,
     /// The fall confirmation billed, if any.
     pub confirmation: Option<u32>,
     /// Qualifying students per credential (for `unconfirmed`: none counted).
@@ -106,7 +106,7 @@ fn fall_fee(rates: &FeeRates, term: Term, fall: Option<&Fall>) -> TermFee {
     };
     TermFee {
         term,
-        status,
+        status: status.into(),
         confirmation,
         counts,
         qualifying,
@@ -157,7 +157,7 @@ pub fn fees(
                     f,
                     TermFee {
                         term: report.term,
-                        status: "report",
+                        status: "report".into(),
                         confirmation: None,
                         counts: spring,
                         qualifying: 0,
@@ -234,7 +234,7 @@ fn rows(d: &DistrictFee) -> Vec<Row> {
     let mut out: Vec<Row> = d
         .terms
         .iter()
-        .map(|t| match t.status {
+        .map(|t| match &*t.status {
             "confirmed" => Row {
                 label: format!(
                     "{} (confirmation {})",
@@ -383,7 +383,7 @@ mod tests {
             client: None,
             agreement: AgreementStatus {
                 year: SchoolYear { end: 2027 },
-                status: "ok",
+                status: "ok".into(),
                 signed: None,
                 agreement_type: None,
                 findings: vec![],

@@ -10,7 +10,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// A word of the report's fixed vocabulary (a status, a rule id, a module):
+/// a `&'static str` where the report is built, an owned string where one
+/// was read back (a client of the server).
+pub type Word = std::borrow::Cow<'static, str>;
 use sha2::{Digest, Sha256};
 
 use crate::domain::{
@@ -41,7 +46,7 @@ pub struct Inputs<'a> {
 }
 
 /// The semester confirmation report for one district or every district.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     /// The day the findings were judged on.
     pub today: Date,
@@ -64,7 +69,7 @@ pub struct Report {
 }
 
 /// Where the report came from; not part of its content (the hash skips it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Generated {
     /// The data's last change set: the newest committed batch id.
     pub last_change_set: Option<u64>,
@@ -73,14 +78,14 @@ pub struct Generated {
 }
 
 /// One district's section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistrictReport {
     /// Its code.
     pub code: DistrictCode,
     /// Its name (`null`: no district record).
     pub name: Option<String>,
     /// `district` or `charter`.
-    pub district_kind: Option<&'static str>,
+    pub district_kind: Option<Word>,
     /// Whether it is a tracking-service client.
     pub client: Option<bool>,
     /// Its agreement for the term's school year and its AGREEMENT-* findings.
@@ -107,18 +112,18 @@ impl DistrictReport {
 }
 
 /// A district's agreement status for the term's school year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgreementStatus {
     /// The school year of the term.
     pub year: SchoolYear,
     /// `ok`, `missing` (no agreement for the year) or `error` (an open
     /// AGREEMENT-* error, any year: the district cannot confirm).
-    pub status: &'static str,
+    pub status: Word,
     /// Date signed, if there is one for the year.
     pub signed: Option<Date>,
     /// Its type, if there is one for the year.
     #[serde(rename = "type")]
-    pub agreement_type: Option<&'static str>,
+    pub agreement_type: Option<Word>,
     /// The district's AGREEMENT-* findings.
     pub findings: Vec<FindingRow>,
 }
@@ -126,7 +131,7 @@ pub struct AgreementStatus {
 impl AgreementStatus {
     /// `client-contract, signed 2026-08-12`, or `no agreement`.
     pub fn signed_text(&self) -> String {
-        match (self.agreement_type, self.signed) {
+        match (self.agreement_type.as_deref(), self.signed) {
             (Some(t), Some(s)) => format!("{t}, signed {s}"),
             _ => "no agreement".to_string(),
         }
@@ -134,7 +139,7 @@ impl AgreementStatus {
 }
 
 /// Counts of a district (or of the state).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// Districts counted (1 for a district section).
     pub districts: usize,
@@ -161,16 +166,16 @@ pub struct Totals {
 }
 
 /// Students who completed one module.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleCount {
     /// The module's name.
-    pub module: &'static str,
+    pub module: Word,
     /// How many students completed it.
     pub students: usize,
 }
 
 /// A student in a list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StudentRow {
     /// State student ID.
     pub student_id: String,
@@ -199,16 +204,16 @@ impl StudentRow {
 }
 
 /// A credential attained.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attained {
     /// Its name (`Regional Core`…).
-    pub credential: &'static str,
+    pub credential: Word,
     /// The date attained.
     pub date: Date,
 }
 
 /// A blocked student and the error findings that block it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockedRow {
     /// The student.
     #[serde(flatten)]
@@ -218,16 +223,16 @@ pub struct BlockedRow {
 }
 
 /// A finding as the report shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingRow {
     /// Finding id.
     pub id: String,
     /// Rule id.
-    pub rule: &'static str,
+    pub rule: Word,
     /// `error` or `warn`.
-    pub severity: &'static str,
+    pub severity: Word,
     /// Module or credential concerned.
-    pub module: Option<&'static str>,
+    pub module: Option<Word>,
     /// The one-line message.
     pub message: String,
 }
@@ -236,9 +241,9 @@ impl FindingRow {
     fn of(f: &Finding) -> FindingRow {
         FindingRow {
             id: f.id.clone(),
-            rule: f.rule.as_str(),
-            severity: f.severity.as_str(),
-            module: f.module.map(|m| m.as_str()),
+            rule: f.rule.as_str().into(),
+            severity: f.severity.as_str().into(),
+            module: f.module.map(|m| m.as_str().into()),
             message: f.message.clone(),
         }
     }
@@ -250,7 +255,7 @@ impl Totals {
             modules: Module::ALL
                 .iter()
                 .map(|m| ModuleCount {
-                    module: m.as_str(),
+                    module: m.as_str().into(),
                     students: 0,
                 })
                 .collect(),
@@ -424,7 +429,7 @@ fn district(
             credentials: attained
                 .into_iter()
                 .map(|(c, date)| Attained {
-                    credential: c.as_str(),
+                    credential: c.as_str().into(),
                     date,
                 })
                 .collect(),
@@ -473,7 +478,7 @@ fn district(
     DistrictReport {
         code: code.clone(),
         name: record.map(|d| d.name.clone()),
-        district_kind: record.map(|d| kind_name(d.kind)),
+        district_kind: record.map(|d| kind_name(d.kind).into()),
         client: record.map(|d| d.client),
         agreement: agreement(snap, code, inp.term, &own),
         totals,
@@ -508,9 +513,9 @@ fn agreement(
     };
     AgreementStatus {
         year,
-        status,
+        status: status.into(),
         signed: a.map(|a| a.signed),
-        agreement_type: a.map(|a| type_name(a.agreement_type)),
+        agreement_type: a.map(|a| type_name(a.agreement_type).into()),
         findings,
     }
 }

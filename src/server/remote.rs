@@ -25,9 +25,7 @@ use crate::policy::Snapshot;
 use crate::report::Format;
 use crate::store::{ConfirmationRecord, Event};
 use crate::tui::runtime::Changes;
-use crate::tui::source::{
-    CertificateStanding, EventSummary, ReportData, Source, StageOutcome, report_from,
-};
+use crate::tui::source::{CertificateStanding, EventSummary, ReportData, Source, StageOutcome};
 
 /// How often a lost connection is tried again.
 const RETRY: Duration = Duration::from_millis(250);
@@ -352,18 +350,15 @@ impl Source for Remote {
         term: Term,
         district: Option<&DistrictCode>,
     ) -> anyhow::Result<ReportData> {
-        // Built here from the server's records and confirmations (both in
-        // the snapshot), with the district's current confirmation.
-        let confirmation = match district {
-            Some(d) => ask!(
-                self,
-                Request::CurrentConfirmation(d.clone(), term),
-                CurrentConfirmation
-            )?
-            .map(|c| *c),
-            None => None,
+        // Built by the server as `mecred report` builds it (the fee
+        // section, a purge's redaction matched): the snapshot is not read
+        // again for it.
+        let request = Request::Report {
+            today,
+            term,
+            district: district.cloned(),
         };
-        report_from(self, today, term, district, confirmation)
+        ask!(self, request, Report).map(|data| *data)
     }
     fn export_report(
         &self,

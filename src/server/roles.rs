@@ -77,7 +77,7 @@ pub fn kind(r: &Request) -> &'static str {
         Request::FeeStatements => "fee-statements",
         Request::Acks => "acks",
         Request::Acknowledge(_) => "acknowledge",
-        Request::CurrentConfirmation(..) => "confirmation",
+        Request::Report { .. } => "report",
         Request::ReportFile { .. } => "report-file",
         Request::ConfirmReport { .. } => "confirm",
         Request::ReturnFile { .. } => "return-file",
@@ -150,15 +150,16 @@ pub fn check(store: &Store, who: &Who, r: &Request) -> Result<(), String> {
             match r {
                 Request::Schools(d) | Request::StudentsOfDistrict(d) => other(d),
                 Request::StudentsOfSchool(s) => other(&s.district()),
-                Request::CurrentConfirmation(d, _) => other(d),
                 Request::ConfirmReport { district, .. } => other(district),
-                Request::ReportFile { district, .. } => match district {
-                    Some(d) => other(d),
-                    None => Err(format!(
-                        "{} (district {own}) may not see the statewide report",
-                        who.name
-                    )),
-                },
+                Request::Report { district, .. } | Request::ReportFile { district, .. } => {
+                    match district {
+                        Some(d) => other(d),
+                        None => Err(format!(
+                            "{} (district {own}) may not see the statewide report",
+                            who.name
+                        )),
+                    }
+                }
                 Request::RowResults(b)
                 | Request::BatchWrites { id: b, .. }
                 | Request::ReturnFile { batch: b, .. } => own_batch(store, own, *b, &who.name),
@@ -340,6 +341,12 @@ pub fn scope(store: &Store, who: &Who, value: Value, today: Date) -> Value {
         }
         Value::FeeStatements(v) => {
             Value::FeeStatements(v.into_iter().filter(|f| &f.district == own).collect())
+        }
+        Value::Report(mut data) => {
+            // Built for their district alone; only the list of districts to
+            // narrow to names the others.
+            data.districts.retain(|d| d == own);
+            Value::Report(data)
         }
         Value::Acks(v) => {
             let ours = own_findings(store, own, today);

@@ -371,14 +371,11 @@ fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Val
                 src.acknowledge(&ack)?;
                 Value::Unit
             }
-            Request::CurrentConfirmation(district, term) => Value::CurrentConfirmation(
-                shared
-                    .store
-                    .confirmations_of(&district, term)?
-                    .into_iter()
-                    .find(crate::store::ConfirmationRecord::is_current)
-                    .map(Box::new),
-            ),
+            Request::Report {
+                today,
+                term,
+                district,
+            } => Value::Report(Box::new(src.report(today, term, district.as_ref())?)),
             Request::ReportFile {
                 today,
                 term,

@@ -64,7 +64,16 @@ fn requests(shared: &Shared, own: bool) -> Vec<Request> {
             at: String::new(),
             reason: "r".into(),
         }),
-        Request::CurrentConfirmation(d.clone(), fall()),
+        Request::Report {
+            today: TODAY,
+            term: fall(),
+            district: Some(d.clone()),
+        },
+        Request::Report {
+            today: TODAY,
+            term: fall(),
+            district: None,
+        },
         Request::ReportFile {
             today: TODAY,
             term: fall(),
@@ -142,7 +151,6 @@ fn allowed(role: Role, r: &Request) -> bool {
                     | "row-results"
                     | "snapshot"
                     | "fee-statements"
-                    | "confirmation"
                     | "confirm"
                     | "return-file"
                     | "batch-preview"
@@ -152,14 +160,16 @@ fn allowed(role: Role, r: &Request) -> bool {
                     | "acks"
                     | "notes"
                     | "notes-for"
-            ) || (kind(r) == "report-file"
-                && matches!(
-                    r,
-                    Request::ReportFile {
-                        district: Some(_),
-                        ..
-                    }
-                ))
+            ) || matches!(
+                r,
+                Request::ReportFile {
+                    district: Some(_),
+                    ..
+                } | Request::Report {
+                    district: Some(_),
+                    ..
+                }
+            )
         }
     }
 }
@@ -190,7 +200,7 @@ fn every_role_against_every_kind_of_request() {
                 | "students-of-school"
                 | "students-of-district"
                 | "row-results"
-                | "confirmation"
+                | "report"
                 | "confirm"
                 | "return-file"
                 | "batch-preview"
@@ -423,6 +433,52 @@ fn a_district_user_is_pushed_only_its_districts_writes() {
             .unwrap()
             .contains(theirs.school.as_str())
     );
+}
+
+#[test]
+fn a_report_comes_from_the_server_whole_with_its_fee_section() {
+    use crate::domain::{Cents, FeeRates, FeeSchedule};
+    let (_dir, _ctx, store) = crate::cli::demo_store(false);
+    let spring: Term = "spring-2027".parse().unwrap();
+    store
+        .set_fee_schedule(FeeSchedule {
+            year: spring.school_year(),
+            seq: 0,
+            rates: FeeRates {
+                regional_core: Cents(1000),
+                basic_statewide: Cents(1500),
+                advanced_statewide: Cents(2000),
+                base: Cents(5000),
+            },
+            by: "op".into(),
+            at: "t".into(),
+        })
+        .unwrap();
+    let shared = Shared::new(store);
+    let today = Date::constant(2027, 5, 20);
+    let direct = crate::cli::store_source(&shared.store)
+        .report(today, spring, None)
+        .unwrap();
+    assert!(direct.report.fees.is_some(), "the demo bills no fees");
+    let ask = |role: Role, district: Option<&str>| {
+        let r = Request::Report {
+            today,
+            term: spring,
+            district: district.map(|d| DistrictCode::parse(d).unwrap()),
+        };
+        let v = run(&shared, &who(role), r, today).0.unwrap();
+        // As a client reads it: through the wire's encoding.
+        let v: Value = serde_json::from_slice(&serde_json::to_vec(&v).unwrap()).unwrap();
+        match v {
+            Value::Report(data) => *data,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(ask(Role::Operator, None), direct);
+    // A district user's: its own, and no other district to narrow to.
+    let own = ask(Role::District, Some("017"));
+    assert_eq!(own.districts.len(), 1);
+    assert!(own.report.districts.iter().all(|d| d.code.as_str() == "017"));
 }
 
 #[test]

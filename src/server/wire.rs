@@ -19,7 +19,7 @@ use crate::domain::{
 use crate::policy::SnapshotParts;
 use crate::report::Format;
 use crate::store::{ConfirmationRecord, Event};
-use crate::tui::source::{CertificateStanding, EventSummary, StageOutcome};
+use crate::tui::source::{CertificateStanding, EventSummary, ReportData, StageOutcome};
 
 /// The protocol version; a client and server that differ refuse each other.
 pub const VERSION: u32 = 1;
@@ -148,8 +148,13 @@ pub enum Request {
     FeeStatements,
     Acks,
     Acknowledge(Ack),
-    /// The district's current confirmation of the term, if any.
-    CurrentConfirmation(DistrictCode, Term),
+    /// A semester report as the Reports screen shows it, built by the
+    /// server (with its fee section).
+    Report {
+        today: Date,
+        term: Term,
+        district: Option<DistrictCode>,
+    },
     /// The bytes of a report file.
     ReportFile {
         today: Date,
@@ -218,6 +223,7 @@ impl Request {
     pub fn today(&self) -> Option<Date> {
         match self {
             Request::Snapshot(today)
+            | Request::Report { today, .. }
             | Request::ReportFile { today, .. }
             | Request::ConfirmReport { today, .. }
             | Request::ReturnFile { today, .. }
@@ -249,6 +255,7 @@ pub enum Value {
     FeeStatements(Vec<FeeStatement>),
     Acks(Vec<Ack>),
     Bytes(Vec<u8>),
+    Report(Box<ReportData>),
     /// A return file's bytes, its extension and the rows with problems.
     ReturnFile {
         bytes: Vec<u8>,
@@ -256,7 +263,6 @@ pub enum Value {
         rows: usize,
     },
     Confirmation(Box<ConfirmationRecord>),
-    CurrentConfirmation(Option<Box<ConfirmationRecord>>),
     Staged(StageOutcome),
     Writes(Vec<Write>),
     ChangeSet(u64, Vec<Write>),

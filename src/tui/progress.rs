@@ -161,7 +161,7 @@ pub struct DistrictCount {
     /// The term's counts, as the semester report has them.
     pub totals: Totals,
     /// `ok`, `missing` or `error`: its agreement for the term's school year.
-    pub agreement: &'static str,
+    pub agreement: crate::report::semester::Word,
     /// Whether a completions upload of the term is committed.
     pub uploaded: bool,
     /// Its confirmation of the term's report.

@@ -14,7 +14,7 @@ use crate::report::{Format, Report};
 pub use crate::store::{ConfirmationRecord, Event, EventAction};
 
 /// A semester report as the Reports screen shows it (SPEC §4, §6).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReportData {
     /// The report, built exactly as `mecred report` builds it.
     pub report: Report,
