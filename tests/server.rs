@@ -246,3 +246,58 @@ fn certificates_are_read_and_issued_through_the_server() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn a_file_staged_through_the_server_reports_its_rows_as_it_goes() {
+    use mecred::domain::StageStep;
+    let env = Env::new();
+    assert!(env.run(&["demo", "--no-ui"]).status.success());
+    let mut server = start(&env);
+    let (a, _rx) = client(&env.db());
+    // 2,500 new students of one school: steps every thousand rows or so.
+    let mut csv = String::from(
+        "District Code,School Code,School Name,Student ID,Last Name,First Name,Grade,\
+         Self-Assessment Round 1,Self-Assessment Round 2,Self-Assessment Instrument,\
+         Self-Assessment Presentation,Mentor Checklist,Credit Applications,\
+         Company Registration,Micro-Enterprise Pathway,Complementary Credentials,Notes\n",
+    );
+    for n in 0..2_500 {
+        csv.push_str(&format!(
+            "017,017004,Magnolia Ridge High School,{:010},Doe,Sam,11,10/5/2026,,,,,,,N,,\n",
+            4_100_000_000u64 + n
+        ));
+    }
+    let file = env.dir.path().join("completions-017-big.csv");
+    std::fs::write(&file, csv).unwrap();
+    let mut steps = Vec::new();
+    let outcome = a
+        .stage_file(
+            &file,
+            Some(BatchKind::Completions),
+            "fall-2026".parse().unwrap(),
+            TODAY,
+            "ignored",
+            &mut |s| steps.push(s),
+        )
+        .unwrap();
+    assert!(
+        matches!(outcome, mecred::tui::source::StageOutcome::Staged(_)),
+        "{outcome:?}"
+    );
+    assert_eq!(steps.first(), Some(&StageStep::Read { rows: 2_500 }));
+    let triaged = steps
+        .iter()
+        .filter(|s| matches!(s, StageStep::Triaged { .. }))
+        .count();
+    assert!(triaged >= 2, "{steps:?}");
+    assert_eq!(
+        steps.last(),
+        Some(&StageStep::Stored {
+            done: 2_500,
+            total: 2_500
+        }),
+        "{steps:?}"
+    );
+    server.kill().unwrap();
+    let _ = server.wait();
+}

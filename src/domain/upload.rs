@@ -506,7 +506,7 @@ pub fn row_student(data: &RowData) -> Option<&StudentId> {
 /// How far the staging of an upload has come, for a progress gauge: the
 /// file is read (its data rows counted), then its rows triaged, then
 /// stored. `done` counts rows; steps arrive every thousand rows or so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StageStep {
     /// The file is read: `rows` data rows to triage.
     Read {

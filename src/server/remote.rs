@@ -32,6 +32,12 @@ const RETRY: Duration = Duration::from_millis(250);
 
 type Reply = Result<Value, String>;
 
+/// What arrives for a waiting call: how far it has got, then its reply.
+enum Incoming {
+    Progress(StageStep),
+    Reply(Reply),
+}
+
 /// The live connection.
 struct Conn {
     writer: BufWriter<UnixStream>,
@@ -52,7 +58,7 @@ struct Inner {
     socket: PathBuf,
     today: Date,
     state: Mutex<State>,
-    pending: Mutex<HashMap<u64, Sender<Reply>>>,
+    pending: Mutex<HashMap<u64, Sender<Incoming>>>,
     changes: Mutex<Option<Changes>>,
     user: Mutex<String>,
     role: Mutex<String>,
@@ -154,7 +160,12 @@ impl Remote {
             match msg {
                 ServerMsg::Reply { id, result } => {
                     if let Some(tx) = lock(&me.0.pending).remove(&id) {
-                        let _ = tx.send(result);
+                        let _ = tx.send(Incoming::Reply(result));
+                    }
+                }
+                ServerMsg::Progress { id, step } => {
+                    if let Some(tx) = lock(&me.0.pending).get(&id) {
+                        let _ = tx.send(Incoming::Progress(step));
                     }
                 }
                 ServerMsg::Committed { text, writes } => {
@@ -225,6 +236,16 @@ impl Remote {
 
     /// Sends `request` and waits for its reply.
     pub fn call(&self, request: Request) -> anyhow::Result<Value> {
+        self.call_with_progress(request, &mut |_| {})
+    }
+
+    /// [`Remote::call`], handing `progress` each step the server reports
+    /// before the reply (a file being staged).
+    pub fn call_with_progress(
+        &self,
+        request: Request,
+        progress: &mut dyn FnMut(StageStep),
+    ) -> anyhow::Result<Value> {
         let (tx, rx) = channel();
         {
             let mut state = lock(&self.0.state);
@@ -245,10 +266,13 @@ impl Remote {
                 return Err(anyhow!(e).context("the mecred server went away"));
             }
         }
-        match rx.recv() {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(anyhow!(e)),
-            Err(_) => bail!("the mecred server went away before answering"),
+        loop {
+            match rx.recv() {
+                Ok(Incoming::Progress(step)) => progress(step),
+                Ok(Incoming::Reply(Ok(v))) => return Ok(v),
+                Ok(Incoming::Reply(Err(e))) => return Err(anyhow!(e)),
+                Err(_) => bail!("the mecred server went away before answering"),
+            }
         }
     }
 }
@@ -421,7 +445,7 @@ impl Source for Remote {
         actor: &str,
         progress: &mut dyn FnMut(StageStep),
     ) -> anyhow::Result<StageOutcome> {
-        let _ = (actor, progress);
+        let _ = actor;
         // The client reads the file: it is the client's user's file.
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -433,7 +457,10 @@ impl Source for Remote {
             today,
             origin: crate::cli::absolute(path),
         };
-        ask!(self, request, Staged)
+        match self.call_with_progress(request, progress)? {
+            Value::Staged(outcome) => Ok(outcome),
+            other => Err(unexpected(&other)),
+        }
     }
     fn batch_writes(&self, id: u64, today: Date) -> anyhow::Result<Vec<Write>> {
         ask!(self, Request::BatchWrites { id, today }, Writes)

@@ -20,7 +20,7 @@ use super::roles;
 use super::wire::{
     ClientMsg, Request, ServerMsg, VERSION, Value, encode_frame, read_frame, write_frame,
 };
-use crate::domain::{BatchKind, Write};
+use crate::domain::{BatchKind, StageStep, Write};
 use crate::store::Store;
 use crate::tui::source::Source;
 
@@ -265,7 +265,14 @@ fn serve_requests(
         if let Some(t) = request.today() {
             today = t;
         }
-        let (result, made) = run(shared, who, request, today);
+        // A file being staged tells its client how far it has got.
+        let mut progress = |step| {
+            if let Ok(frame) = encode_frame(&ServerMsg::Progress { id, step }) {
+                let mut w = writer.lock().unwrap_or_else(PoisonError::into_inner);
+                let _ = w.write_all(&frame).and_then(|()| w.flush());
+            }
+        };
+        let (result, made) = run(shared, who, request, today, &mut progress);
         let reply = ServerMsg::Reply { id, result };
         // Encoded before the lock: a push to this client waits only for
         // the write.
@@ -296,13 +303,14 @@ pub(super) fn run(
     who: &roles::Who,
     request: Request,
     today: crate::domain::Date,
+    progress: &mut dyn FnMut(StageStep),
 ) -> (Result<Value, String>, Made) {
     if let Err(why) = roles::check(&shared.store, who, &request) {
         roles::record_refusal(&shared.store, &who.name, &request, &why, &crate::cli::now());
         return (Err(why), None);
     }
     let staging = matches!(request, Request::Stage { .. });
-    let (result, made) = execute(shared, &who.name, request);
+    let (result, made) = execute(shared, &who.name, request, progress);
     let result = match result {
         Ok(Value::Staged(crate::tui::source::StageOutcome::Staged(id)))
             if staging && who.role == crate::domain::Role::District =>
@@ -342,7 +350,12 @@ fn district_stage(shared: &Shared, who: &roles::Who, id: u64) -> Result<Value, S
 }
 
 /// Runs one request as `user`.
-fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Value>, Made) {
+fn execute(
+    shared: &Shared,
+    user: &str,
+    request: Request,
+    progress: &mut dyn FnMut(StageStep),
+) -> (anyhow::Result<Value>, Made) {
     let src = &*shared.source;
     let mut made = None;
     let r = (|| -> anyhow::Result<Value> {
@@ -422,7 +435,7 @@ fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Val
                 today,
                 user,
                 &origin,
-                &mut |_| {},
+                progress,
             )?),
             Request::BatchWrites { id, today } => Value::Writes(src.batch_writes(id, today)?),
             Request::CommitBatch { id, today } => {

@@ -223,6 +223,7 @@ fn a_refused_write_is_recorded_and_changes_nothing() {
         &who(Role::Auditor),
         Request::RevertBatch(batch),
         TODAY,
+        &mut |_| {},
     );
     let why = r.unwrap_err();
     assert!(why.contains("auditor") && why.contains("revert"), "{why}");
@@ -240,6 +241,7 @@ fn a_refused_write_is_recorded_and_changes_nothing() {
         &who(Role::District),
         Request::EventSummaries,
         TODAY,
+        &mut |_| {},
     );
     assert_eq!(shared.store.refusals().unwrap().len(), 1);
 }
@@ -275,7 +277,7 @@ fn a_district_user_learns_nothing_of_another_district() {
             if is_write(&r) {
                 continue;
             }
-            let (result, _) = run(&shared, &district, r.clone(), TODAY);
+            let (result, _) = run(&shared, &district, r.clone(), TODAY, &mut |_| {});
             let Ok(v) = result else { continue };
             answered += 1;
             let text = match &v {
@@ -293,7 +295,13 @@ fn a_district_user_learns_nothing_of_another_district() {
     }
     assert!(answered >= 15, "{answered}");
     // The finder's names come from the snapshot: only 017's students.
-    let (v, _) = run(&shared, &district, Request::Snapshot(TODAY), TODAY);
+    let (v, _) = run(
+        &shared,
+        &district,
+        Request::Snapshot(TODAY),
+        TODAY,
+        &mut |_| {},
+    );
     let Ok(Value::Snapshot(parts)) = v else {
         panic!("no snapshot")
     };
@@ -347,7 +355,7 @@ fn a_district_user_sees_only_its_districts_notes_and_acknowledgements() {
         }
     }
     let texts = |r: Request, role: Role| -> Vec<String> {
-        match run(&shared, &who(role), r, TODAY).0.unwrap() {
+        match run(&shared, &who(role), r, TODAY, &mut |_| {}).0.unwrap() {
             Value::Acks(v) => v.into_iter().map(|a| a.reason).collect(),
             Value::Notes(v) => v.into_iter().map(|n| n.text).collect(),
             other => panic!("{other:?}"),
@@ -466,7 +474,7 @@ fn a_report_comes_from_the_server_whole_with_its_fee_section() {
             term: spring,
             district: district.map(|d| DistrictCode::parse(d).unwrap()),
         };
-        let v = run(&shared, &who(role), r, today).0.unwrap();
+        let v = run(&shared, &who(role), r, today, &mut |_| {}).0.unwrap();
         // As a client reads it: through the wire's encoding.
         let v: Value = serde_json::from_slice(&serde_json::to_vec(&v).unwrap()).unwrap();
         match v {
@@ -478,7 +486,12 @@ fn a_report_comes_from_the_server_whole_with_its_fee_section() {
     // A district user's: its own, and no other district to narrow to.
     let own = ask(Role::District, Some("017"));
     assert_eq!(own.districts.len(), 1);
-    assert!(own.report.districts.iter().all(|d| d.code.as_str() == "017"));
+    assert!(
+        own.report
+            .districts
+            .iter()
+            .all(|d| d.code.as_str() == "017")
+    );
 }
 
 #[test]

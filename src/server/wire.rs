@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::domain::{
     Ack, Batch, BatchKind, Date, District, DistrictCode, ExamAttempt, FeeStatement, Note,
-    NoteTarget, Record, RecordKey, RowResult, School, SchoolCode, Student, StudentId, Term, Write,
+    NoteTarget, Record, RecordKey, RowResult, School, SchoolCode, StageStep, Student, StudentId,
+    Term, Write,
 };
 use crate::policy::SnapshotParts;
 use crate::report::Format;
@@ -121,6 +122,14 @@ pub enum ServerMsg {
         text: String,
         /// The writes, each with its before, in the order applied.
         writes: Vec<Write>,
+    },
+    /// How far request `id` (a file being staged) has got, before its
+    /// reply.
+    Progress {
+        /// The request's id.
+        id: u64,
+        /// Rows read, triaged or stored so far.
+        step: StageStep,
     },
 }
 
