@@ -10,10 +10,14 @@
 //! skipped.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::tmux::{tmux, type_keys as keys, wait_for};
 
 /// The service account and the three people, with a prefix no real
 /// account has.
@@ -33,10 +37,6 @@ District Code,School Code,School Name,Student ID,Last Name,First Name,Grade,Self
 
 fn run(cmd: &str, args: &[&str]) -> std::process::Output {
     Command::new(cmd).args(args).output().unwrap()
-}
-
-fn tmux(args: &[&str]) -> String {
-    String::from_utf8_lossy(&run("tmux", args).stdout).into_owned()
 }
 
 /// Why the test cannot run here, if it cannot.
@@ -94,28 +94,6 @@ fn as_user(user: &str, home: &Path, bin: &Path, args: &[&str]) -> Command {
         .arg(bin)
         .args(args);
     c
-}
-
-fn wait_for(session: &str, want: &str) -> String {
-    let start = Instant::now();
-    loop {
-        let pane = tmux(&["capture-pane", "-p", "-t", session]);
-        if pane.contains(want) {
-            return pane;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "{session} never showed {want:?}; the pane:\n{pane}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn keys(session: &str, keys: &[&str]) {
-    for k in keys {
-        tmux(&["send-keys", "-t", session, k]);
-        std::thread::sleep(Duration::from_millis(150));
-    }
 }
 
 /// The server, killed when dropped.

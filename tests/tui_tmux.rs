@@ -3,17 +3,15 @@
 //! message) when tmux is not installed.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::process::Command;
-use std::time::{Duration, Instant};
+
+use common::tmux::{tmux, type_keys, wait_for};
 
 /// The tmux tests run one at a time: each builds a demo database and
 /// drives a real terminal, and two at once on two cores time out.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").args(args).output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// The lock that runs tmux tests one at a time, and a temporary directory
 /// for the test's database; `None` (saying so) when tmux is not installed.
@@ -44,30 +42,6 @@ fn start(session: &str, width: u16, cmd: &str) {
         .status()
         .unwrap();
     assert!(status.success());
-}
-
-/// Types `keys` into `session`, one at a time, as a person would.
-fn type_keys(session: &str, keys: &[&str]) {
-    for key in keys {
-        tmux(&["send-keys", "-t", session, key]);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-}
-
-/// Waits until the pane shows `want` (or fails after 20 s with the pane).
-fn wait_for(session: &str, want: &str) -> String {
-    let start = Instant::now();
-    loop {
-        let pane = tmux(&["capture-pane", "-p", "-t", session]);
-        if pane.contains(want) {
-            return pane;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "never saw {want:?}; the pane:\n{pane}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[test]

@@ -6,6 +6,8 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+pub mod tmux;
+
 /// A temp dir with a database path inside it.
 pub struct Env {
     pub dir: tempfile::TempDir,
