@@ -366,6 +366,25 @@ pub fn parse_statement_number(text: &str) -> Option<(Term, DistrictCode)> {
     Some((term, district))
 }
 
+/// A schedule for tests: $10 per Regional Core, $15 per Basic and $20
+/// per Advanced Statewide, $50 base, for school year `year` (`2026-27`).
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn example_schedule(year: &str) -> FeeSchedule {
+    FeeSchedule {
+        year: year.parse().unwrap(),
+        seq: 2,
+        rates: FeeRates {
+            regional_core: Cents(1000),
+            basic_statewide: Cents(1500),
+            advanced_statewide: Cents(2000),
+            base: Cents(5000),
+        },
+        by: "op".into(),
+        at: "t".into(),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

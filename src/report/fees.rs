@@ -371,7 +371,7 @@ pub fn html(o: &mut String, r: &Report, f: &Fees) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::domain::{Date, FeeRates};
+    use crate::domain::Date;
     use crate::report::semester::{AgreementStatus, DistrictReport, Generated, Totals};
     use crate::report::{Format, hash, render};
 
@@ -416,20 +416,7 @@ mod tests {
         }
     }
 
-    fn schedule(year: &str) -> FeeSchedule {
-        FeeSchedule {
-            year: year.parse().unwrap(),
-            seq: 2,
-            rates: FeeRates {
-                regional_core: Cents(1000),
-                basic_statewide: Cents(1500),
-                advanced_statewide: Cents(2000),
-                base: Cents(5000),
-            },
-            by: "op".into(),
-            at: "t".into(),
-        }
-    }
+    use crate::domain::fee::example_schedule as schedule;
 
     fn fall() -> BTreeMap<DistrictCode, Fall> {
         let mut m = BTreeMap::new();

@@ -445,22 +445,10 @@ fn a_district_user_is_pushed_only_its_districts_writes() {
 
 #[test]
 fn a_report_comes_from_the_server_whole_with_its_fee_section() {
-    use crate::domain::{Cents, FeeRates, FeeSchedule};
     let (_dir, _ctx, store) = crate::cli::demo_store(false);
     let spring: Term = "spring-2027".parse().unwrap();
     store
-        .set_fee_schedule(FeeSchedule {
-            year: spring.school_year(),
-            seq: 0,
-            rates: FeeRates {
-                regional_core: Cents(1000),
-                basic_statewide: Cents(1500),
-                advanced_statewide: Cents(2000),
-                base: Cents(5000),
-            },
-            by: "op".into(),
-            at: "t".into(),
-        })
+        .set_fee_schedule(crate::domain::fee::example_schedule("2026-27"))
         .unwrap();
     let shared = Shared::new(store);
     let today = Date::constant(2027, 5, 20);
