@@ -20,7 +20,7 @@ use super::roles;
 use super::wire::{
     ClientMsg, Request, ServerMsg, VERSION, Value, encode_frame, read_frame, write_frame,
 };
-use crate::domain::{BatchKind, Write};
+use crate::domain::{BatchKind, BatchState, Write};
 use crate::store::Store;
 use crate::tui::source::Source;
 
@@ -270,7 +270,7 @@ pub(super) fn run(
         return (Err(why), None);
     }
     let staging = matches!(request, Request::Stage { .. });
-    let (result, made) = execute(shared, &who.name, request);
+    let (result, made) = execute(shared, who, request);
     let result = match result {
         Ok(Value::Staged(crate::tui::source::StageOutcome::Staged(id)))
             if staging && who.role == crate::domain::Role::District =>
@@ -309,8 +309,61 @@ fn district_stage(shared: &Shared, who: &roles::Who, id: u64) -> Result<Value, S
     ))
 }
 
-/// Runs one request as `user`.
-fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Value>, Made) {
+/// Each batch's state, by id.
+fn settled(store: &Store) -> anyhow::Result<HashMap<u64, BatchState>> {
+    Ok(store
+        .batches()?
+        .into_iter()
+        .map(|b| (b.id, b.state))
+        .collect())
+}
+
+/// The change sets `user`'s command `name` committed or reverted since
+/// `before`, as one push: a line naming them and their writes in order.
+fn committed_since(
+    shared: &Shared,
+    before: &HashMap<u64, BatchState>,
+    user: &str,
+    name: &str,
+) -> anyhow::Result<Made> {
+    let mut what = Vec::new();
+    let mut writes = Vec::new();
+    for b in shared.store.batches()? {
+        let was = before.get(&b.id).copied();
+        let by_user = b.settled_by.as_deref().unwrap_or(&b.imported_by) == user;
+        if was == Some(b.state) || !by_user {
+            continue;
+        }
+        match b.state {
+            BatchState::Committed => {
+                let w = shared.store.committed_writes(b.id)?;
+                what.push(format!("batch {} committed, {} records", b.id, w.len()));
+                writes.extend(w);
+            }
+            BatchState::Reverted if was == Some(BatchState::Committed) => {
+                let w = shared.store.committed_writes(b.id)?;
+                what.push(format!("batch {} reverted, {} records", b.id, w.len()));
+                writes.extend(w.into_iter().rev().map(|w| Write {
+                    key: w.key,
+                    before: w.after,
+                    after: w.before,
+                }));
+            }
+            _ => {}
+        }
+    }
+    if what.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((
+        format!("{user} ran {name}: {}", what.join("; ")),
+        writes,
+    )))
+}
+
+/// Runs one request as `who`.
+fn execute(shared: &Shared, who: &roles::Who, request: Request) -> (anyhow::Result<Value>, Made) {
+    let user = who.name.as_str();
     let src = &*shared.source;
     let mut made = None;
     let r = (|| -> anyhow::Result<Value> {
@@ -476,13 +529,33 @@ fn execute(shared: &Shared, user: &str, request: Request) -> (anyhow::Result<Val
             Request::CertificatesOf { ids, today } => {
                 Value::Certificates(src.certificates_of(&ids, today)?)
             }
-            Request::YieldIfIdle => {
-                let alone = shared.clients().len() <= 1;
-                if alone {
-                    tracing::info!(by = user, "yielding the database to a command");
-                    shared.quit.store(true, Ordering::Relaxed);
-                }
-                Value::Yielding(alone)
+            Request::Run {
+                argv,
+                today,
+                today_given,
+                cwd,
+                inputs,
+            } => {
+                let before = settled(&shared.store)?;
+                let district = who.district.clone();
+                let name = super::roles::command_of(&argv)
+                    .map_or("a command", |c| super::roles::command_kind(&c).0);
+                let ran = crate::cli::run_for_client(
+                    &shared.store,
+                    &crate::cli::Caller {
+                        user: user.to_string(),
+                        district,
+                    },
+                    crate::cli::Job {
+                        argv,
+                        today,
+                        today_given,
+                        cwd,
+                        inputs,
+                    },
+                );
+                made = committed_since(shared, &before, user, name)?;
+                Value::Ran(Box::new(ran))
             }
         })
     })();

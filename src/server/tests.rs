@@ -117,7 +117,6 @@ fn requests(shared: &Shared, own: bool) -> Vec<Request> {
             ids: students.iter().map(|s| s.id.clone()).collect(),
             today: TODAY,
         },
-        Request::YieldIfIdle,
     ]
 }
 
