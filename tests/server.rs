@@ -406,6 +406,47 @@ fn commands_through_the_server_print_write_and_exit_as_a_direct_run() {
         &["errors.csv"],
     );
     assert_eq!(out.status.code(), Some(1));
+    same(
+        &[
+            "template",
+            "--district",
+            "017",
+            "--term",
+            "fall-2026",
+            "-o",
+            "t.xlsx",
+        ],
+        &["t.xlsx"],
+    );
+    // The dump itself names who imported what, when: its lines are compared
+    // past those.
+    let out = same(&["export", "-o", "dump.jsonl"], &[]);
+    assert!(out.status.success());
+    assert_eq!(mode(&ws.join("dump.jsonl")), 0o600);
+    let lines = |dir: &Path| {
+        std::fs::read_to_string(dir.join("dump.jsonl"))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    assert_eq!(lines(&wd), lines(&ws));
+    // A file whose directory is missing, or is a file: refused before
+    // anything runs, as a direct run fails writing it.
+    for dir in [&wd, &ws] {
+        std::fs::write(dir.join("blocker"), "").unwrap();
+    }
+    for o in ["missing/r.csv", "blocker/r.csv"] {
+        let out = same(
+            &["report", "--term", "fall-2026", "--format", "csv", "-o", o],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+    }
+    let out = same(
+        &["import", "upload.csv", "--errors-out", "missing/e.csv"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
     // Bad input, usage and refusals keep their exit status and message.
     same(&["uploads", "show", "999"], &[]);
     same(&["uploads", "commit", "1"], &[]);

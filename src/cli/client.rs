@@ -96,6 +96,29 @@ fn outputs(command: &Command, cwd: &Path) -> Vec<PathBuf> {
     out.map(|p| normal(&cwd.join(p))).into_iter().collect()
 }
 
+/// Refuses, before anything runs, a file output whose directory is not
+/// there (as a direct run fails writing it): the server may commit before
+/// the client writes.
+fn writable(command: &Command) -> anyhow::Result<()> {
+    let file = match command {
+        Command::Import(a) => a.errors_out.as_ref(),
+        Command::Report(a) => a.output.as_ref(),
+        Command::Export(a) => a.output.as_ref(),
+        Command::Template(a) => a.output.as_ref(),
+        _ => None,
+    };
+    let Some(file) = file else { return Ok(()) };
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+            let e = std::fs::read_dir(dir).err().unwrap_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory")
+            });
+            Err(anyhow::Error::new(e).context(format!("cannot write {}", file.display())))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Sends `command` (this process's arguments) to the server and gives back
 /// what it printed, the files it wrote and its exit status.
 pub fn run_remote(ctx: &Context, remote: &Remote, command: &Command) -> anyhow::Result<Status> {
@@ -111,6 +134,7 @@ pub fn run_remote(ctx: &Context, remote: &Remote, command: &Command) -> anyhow::
         })
         .collect::<Result<Vec<_>, _>>()?;
     let cwd = std::env::current_dir().context("cannot tell the working directory")?;
+    writable(command)?;
     let mut inputs = Vec::new();
     if let Command::Import(a) = command {
         let bytes =
@@ -127,13 +151,16 @@ pub fn run_remote(ctx: &Context, remote: &Remote, command: &Command) -> anyhow::
     let Value::Ran(ran) = value else {
         bail!("the mecred server answered a command with something else");
     };
-    write_back(&ran, &outputs(command, &cwd))?;
+    // What the command did is said even when a file cannot be written
+    // here (the server may have committed already).
+    let written = write_back(&ran, &outputs(command, &cwd));
     let mut out = std::io::stdout().lock();
     out.write_all(&ran.stdout)?;
     out.flush()?;
     let mut err = std::io::stderr().lock();
     err.write_all(&ran.stderr)?;
     err.flush()?;
+    written?;
     Ok(Status::Exit(ran.exit))
 }
 
@@ -160,10 +187,6 @@ fn write_back(ran: &Ran, allowed: &[PathBuf]) -> anyhow::Result<()> {
                 "the mecred server sent a file the command was not asked to write: {}",
                 path.display()
             );
-        }
-        if let Some(parent) = path.parent() {
-            dirs.create(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         let mut file = std::fs::OpenOptions::new()
             .write(true)
