@@ -348,25 +348,39 @@ pub fn record_refusal(store: &Store, who: &str, r: &Request, reason: &str, at: &
     }
 }
 
+/// Whether the stored student `id` is of district `own`.
+fn student_of_district(store: &Store, own: &DistrictCode, id: &StudentId) -> bool {
+    matches!(store.get(&RecordKey::Student(id.clone())), Ok(Some(Record::Student(s))) if &s.district() == own)
+}
+
+/// Whether a record is district `own`'s (an exam, statewide assessment
+/// or certificate: its student's, as stored).
+fn record_of_district(store: &Store, own: &DistrictCode, r: &Record) -> bool {
+    match r {
+        Record::District(d) => &d.code == own,
+        Record::Agreement(a) => &a.district == own,
+        Record::School(s) => &s.district() == own,
+        Record::Student(s) => &s.district() == own,
+        Record::Exam(e) => student_of_district(store, own, &e.student),
+        Record::Statewide(a) => student_of_district(store, own, &a.student),
+        Record::Certificate(c) => student_of_district(store, own, &c.student),
+    }
+}
+
+/// Whether a district user may be told of a committed write: what it
+/// replaced and what it wrote are both of its district (or absent).
+pub fn write_of_district(store: &Store, own: &DistrictCode, w: &crate::domain::Write) -> bool {
+    let ok = |r: &Option<Record>| r.as_ref().is_none_or(|r| record_of_district(store, own, r));
+    ok(&w.before) && ok(&w.after) && (w.before.is_some() || w.after.is_some())
+}
+
 /// A district user's answer: everything of other districts removed.
 pub fn scope(store: &Store, who: &Who, value: Value) -> Value {
     let (Role::District, Some(own)) = (who.role, who.district.as_ref()) else {
         return value;
     };
-    let of_student = |id: &StudentId| -> bool {
-        matches!(store.get(&RecordKey::Student(id.clone())), Ok(Some(Record::Student(s))) if &s.district() == own)
-    };
-    let record_ok = |r: &Record| -> bool {
-        match r {
-            Record::District(d) => &d.code == own,
-            Record::Agreement(a) => &a.district == own,
-            Record::School(s) => &s.district() == own,
-            Record::Student(s) => &s.district() == own,
-            Record::Exam(e) => of_student(&e.student),
-            Record::Statewide(a) => of_student(&a.student),
-            Record::Certificate(c) => of_student(&c.student),
-        }
-    };
+    let of_student = |id: &StudentId| student_of_district(store, own, id);
+    let record_ok = |r: &Record| record_of_district(store, own, r);
     let batch_ok = |b: &Batch| b.district.as_ref() == Some(own);
     match value {
         Value::Districts(v) => Value::Districts(v.into_iter().filter(|d| &d.code == own).collect()),

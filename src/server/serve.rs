@@ -20,7 +20,7 @@ use super::roles;
 use super::wire::{
     ClientMsg, Request, ServerMsg, VERSION, Value, encode_frame, read_frame, write_frame,
 };
-use crate::domain::{BatchKind, BatchState, Write};
+use crate::domain::{BatchKind, BatchState, DistrictCode, Write};
 use crate::store::Store;
 use crate::tui::source::Source;
 
@@ -43,7 +43,7 @@ pub fn socket_path(db: &Path) -> PathBuf {
 }
 
 /// An encoded frame, shared by the queues it is pushed to.
-type Frame = Arc<Vec<u8>>;
+pub(super) type Frame = Arc<Vec<u8>>;
 
 /// What every connection shares.
 pub(super) struct Shared {
@@ -51,7 +51,7 @@ pub(super) struct Shared {
     source: Arc<dyn Source + Send + Sync>,
     /// Each connected client's queue of pushed frames, by connection
     /// number.
-    clients: Mutex<HashMap<u64, Sender<Frame>>>,
+    clients: Mutex<HashMap<u64, Client>>,
     /// When the last client left (or the server started).
     idle_since: Mutex<Instant>,
     next: AtomicU64,
@@ -76,25 +76,61 @@ impl Shared {
         }
     }
 
-    fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Sender<Frame>>> {
+    pub(super) fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Client>> {
         self.clients.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Sends `text` and `writes` to every client but `from`, encoded once.
-    fn broadcast(&self, from: u64, text: String, writes: Vec<Write>) {
-        let frame = match encode_frame(&ServerMsg::Committed { text, writes }) {
-            Ok(f) => Arc::new(f),
+    /// Sends `text` and `writes` to every client but `from`, encoded once;
+    /// a district user's client gets only its district's writes (nothing
+    /// when none is), and then a line that names no one else's.
+    pub(super) fn broadcast(&self, from: u64, text: String, writes: Vec<Write>) {
+        let mut frames: HashMap<Option<DistrictCode>, Option<Frame>> = HashMap::new();
+        let encode = |text: String, writes: Vec<Write>| match encode_frame(&ServerMsg::Committed {
+            text,
+            writes,
+        }) {
+            Ok(f) => Some(Arc::new(f)),
             Err(e) => {
                 tracing::warn!(error = %e, "a change set could not be encoded for the others");
-                return;
+                None
             }
         };
-        for (n, tx) in self.clients().iter() {
-            if *n != from {
-                let _ = tx.send(Arc::clone(&frame));
+        for (n, client) in self.clients().iter() {
+            if *n == from {
+                continue;
+            }
+            let frame = frames.entry(client.district.clone()).or_insert_with(|| {
+                let Some(own) = &client.district else {
+                    return encode(text.clone(), writes.clone());
+                };
+                let mine: Vec<Write> = writes
+                    .iter()
+                    .filter(|w| roles::write_of_district(&self.store, own, w))
+                    .cloned()
+                    .collect();
+                if mine.is_empty() {
+                    None
+                } else if mine.len() == writes.len() {
+                    encode(text.clone(), mine)
+                } else {
+                    encode(
+                        format!("{} records of district {own} changed", mine.len()),
+                        mine,
+                    )
+                }
+            });
+            if let Some(frame) = frame {
+                let _ = client.pushes.send(Arc::clone(frame));
             }
         }
     }
+}
+
+/// A connected client: its queue of pushed frames, and its district when
+/// it is a district user's (what may be pushed to it).
+pub(super) struct Client {
+    pub(super) pushes: Sender<Frame>,
+    pub(super) district: Option<DistrictCode>,
 }
 
 /// Serves the database `store` on `opts.socket` until idle for
@@ -195,7 +231,17 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
     // own, so a slow client never holds up the one who committed.
     let writer = Arc::new(Mutex::new(writer));
     let (tx, rx) = channel::<Frame>();
-    shared.clients().insert(n, tx);
+    let district = match who.role {
+        crate::domain::Role::District => who.district.clone(),
+        _ => None,
+    };
+    shared.clients().insert(
+        n,
+        Client {
+            pushes: tx,
+            district,
+        },
+    );
     tracing::info!(
         client = n,
         pid = cred.pid,

@@ -747,3 +747,65 @@ fn a_command_the_server_runs_gives_back_output_files_and_exit_status() {
     );
     assert!(!writes.is_empty());
 }
+
+#[test]
+fn a_district_users_client_is_pushed_only_its_districts_writes() {
+    use super::serve::Client;
+    use super::wire::{ServerMsg, read_frame};
+    let (_dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let students = shared.store.students().unwrap();
+    let of = |d: &str| {
+        let s = students
+            .iter()
+            .find(|s| s.district().as_str() == d)
+            .unwrap()
+            .clone();
+        let mut after = s.clone();
+        after.notes = Some("pushed".into());
+        crate::domain::Write {
+            key: RecordKey::Student(s.id.clone()),
+            before: Some(crate::domain::Record::Student(s)),
+            after: Some(crate::domain::Record::Student(after)),
+        }
+    };
+    let mut queues = Vec::new();
+    for (n, district) in [(1, None), (2, Some("017")), (3, Some("036"))] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        shared.clients().insert(
+            n,
+            Client {
+                pushes: tx,
+                district: district.map(|d| DistrictCode::parse(d).unwrap()),
+            },
+        );
+        queues.push(rx);
+    }
+    let got = |rx: &std::sync::mpsc::Receiver<super::serve::Frame>| {
+        rx.try_iter()
+            .map(
+                |f| match read_frame::<ServerMsg>(&mut f.as_slice()).unwrap() {
+                    Some(ServerMsg::Committed { text, writes }) => (text, writes),
+                    other => panic!("{other:?}"),
+                },
+            )
+            .collect::<Vec<_>>()
+    };
+    let (w017, w029) = (of("017"), of("029"));
+    shared.broadcast(
+        9,
+        "ana ran edit: batch 12 committed, 2 records".into(),
+        vec![w017.clone(), w029.clone()],
+    );
+    shared.broadcast(9, "ana moved 029's student".into(), vec![w029.clone()]);
+    let operator = got(&queues[0]);
+    assert_eq!(operator.len(), 2);
+    assert_eq!(operator[0].1, vec![w017.clone(), w029]);
+    // 017 hears of its own write only, in a line that names no one else's;
+    // 036 hears nothing.
+    assert_eq!(
+        got(&queues[1]),
+        vec![("1 records of district 017 changed".to_string(), vec![w017])]
+    );
+    assert!(got(&queues[2]).is_empty());
+}
