@@ -222,6 +222,9 @@ fn clients_share_one_server_and_see_each_others_change_sets() {
         said.contains("a mecred server holds this database"),
         "{said}"
     );
+    assert!(said.contains("mecred restore"), "{said}");
+    let out = env.run(&["demo", "--no-ui"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
     server.kill().unwrap();
     server.wait().unwrap();
 }
