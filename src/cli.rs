@@ -28,7 +28,7 @@ mod users;
 pub use args::{Cli, Command};
 pub use check::{evaluate, load_snapshot};
 pub use client::{Caller, Job, run_for_client};
-pub use context::{Context, Io, now};
+pub use context::{Context, Io, LiveErr, now};
 pub use import::{Staged, absolute, file_name, stage, stage_reporting};
 #[cfg(test)]
 pub(crate) use tui_source::demo_store;

@@ -141,13 +141,26 @@ pub fn run_remote(ctx: &Context, remote: &Remote, command: &Command) -> anyhow::
             std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
         inputs.push((cwd.join(&a.file), bytes));
     }
-    let value = remote.call(Request::Run {
-        argv,
-        today: ctx.today,
-        today_given: ctx.today_given,
-        cwd: cwd.clone(),
-        inputs,
-    })?;
+    let terminal = {
+        use std::io::IsTerminal as _;
+        std::io::stderr().is_terminal()
+    };
+    // Its standard error comes as it is written (progress, notes), then
+    // the answer.
+    let value = remote.call_with_output(
+        Request::Run {
+            argv,
+            today: ctx.today,
+            today_given: ctx.today_given,
+            cwd: cwd.clone(),
+            inputs,
+            terminal,
+        },
+        &mut |bytes| {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(&bytes).and_then(|()| err.flush());
+        },
+    )?;
     let Value::Ran(ran) = value else {
         bail!("the mecred server answered a command with something else");
     };
@@ -224,13 +237,22 @@ pub struct Job {
     pub cwd: PathBuf,
     /// The files the client read for the command.
     pub inputs: Vec<(PathBuf, Vec<u8>)>,
+    /// Whether the client's standard error is a terminal.
+    pub terminal: bool,
 }
 
 /// Runs a client's command line on the server's `store` as `caller`:
 /// what it printed, wrote and exited with, exactly as `mecred` run
 /// directly would (an error is the `mecred: …` line on stderr and its exit
 /// status).
-pub fn run_for_client(store: &Store, caller: &Caller, job: Job) -> Ran {
+/// With `live_err`, its standard error is streamed there as it is written
+/// (and not in the answer).
+pub fn run_for_client(
+    store: &Store,
+    caller: &Caller,
+    job: Job,
+    live_err: Option<super::context::LiveErr>,
+) -> Ran {
     let cli = match Cli::try_parse_from(std::iter::once("mecred".to_string()).chain(job.argv)) {
         Ok(cli) => cli,
         Err(e) => {
@@ -241,13 +263,15 @@ pub fn run_for_client(store: &Store, caller: &Caller, job: Job) -> Ran {
             };
         }
     };
-    let io = Io::buffered(
-        job.cwd,
-        job.inputs
-            .into_iter()
-            .map(|(p, b)| (normal(&p), b))
-            .collect::<HashMap<_, _>>(),
-    );
+    let inputs = job
+        .inputs
+        .into_iter()
+        .map(|(p, b)| (normal(&p), b))
+        .collect::<HashMap<_, _>>();
+    let io = match live_err {
+        Some(live) => Io::streamed(job.cwd, inputs, live, job.terminal),
+        None => Io::buffered(job.cwd, inputs),
+    };
     let ctx = Context {
         db: None,
         today: job.today,

@@ -60,8 +60,12 @@ impl std::fmt::Debug for Context {
 #[derive(Debug, Clone, Default)]
 pub struct Io(Option<Arc<Mutex<Buffers>>>);
 
+/// Where a command run for a client streams its standard error as it
+/// writes it.
+pub type LiveErr = Box<dyn Fn(&[u8]) + Send>;
+
 /// What a command run for a client printed and wrote.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Buffers {
     /// Its standard output.
     pub stdout: Vec<u8>,
@@ -75,6 +79,23 @@ pub struct Buffers {
     pub dirs: Vec<PathBuf>,
     /// The files it wrote, by absolute path, in order.
     pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// Where its standard error goes as it is written, instead of
+    /// `stderr`.
+    pub live_err: Option<LiveErr>,
+    /// Whether progress is shown (the client's standard error is a
+    /// terminal).
+    pub progress: bool,
+}
+
+impl std::fmt::Debug for Buffers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Buffers")
+            .field("cwd", &self.cwd)
+            .field("stdout", &self.stdout.len())
+            .field("stderr", &self.stderr.len())
+            .field("files", &self.files.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Io {
@@ -91,6 +112,32 @@ impl Io {
             inputs,
             ..Buffers::default()
         }))))
+    }
+
+    /// [`Io::buffered`], its standard error streamed to `live_err` as it
+    /// is written; `progress`: show progress (the client's standard error
+    /// is a terminal).
+    pub fn streamed(
+        cwd: PathBuf,
+        inputs: HashMap<PathBuf, Vec<u8>>,
+        live_err: LiveErr,
+        progress: bool,
+    ) -> Io {
+        Io(Some(Arc::new(Mutex::new(Buffers {
+            cwd,
+            inputs,
+            live_err: Some(live_err),
+            progress,
+            ..Buffers::default()
+        }))))
+    }
+
+    /// Whether a long command shows its progress on standard error: on a
+    /// terminal only (locally, or the client's).
+    pub fn progress(&self) -> bool {
+        use std::io::IsTerminal as _;
+        self.with(|b| b.progress)
+            .unwrap_or_else(|| io::stderr().is_terminal())
     }
 
     /// What a buffered command printed and wrote (`None` locally).
@@ -110,6 +157,15 @@ impl Io {
 impl Buffers {
     fn absolute(&self, path: &Path) -> PathBuf {
         normal(&self.cwd.join(path))
+    }
+
+    /// Takes what the command wrote to standard output or error.
+    fn put(&mut self, err: bool, buf: &[u8]) {
+        match (&self.live_err, err) {
+            (Some(live), true) => live(buf),
+            (_, true) => self.stderr.extend_from_slice(buf),
+            (_, false) => self.stdout.extend_from_slice(buf),
+        }
     }
 }
 
@@ -137,10 +193,7 @@ pub struct Sink<'a> {
 impl io::Write for Sink<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let err = self.err;
-        match self
-            .io
-            .with(|b| if err { &mut b.stderr } else { &mut b.stdout }.extend_from_slice(buf))
-        {
+        match self.io.with(|b| b.put(err, buf)) {
             Some(()) => Ok(buf.len()),
             None if err => io::stderr().write(buf),
             None => io::stdout().write(buf),
@@ -149,13 +202,19 @@ impl io::Write for Sink<'_> {
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         let err = self.err;
-        match self
-            .io
-            .with(|b| if err { &mut b.stderr } else { &mut b.stdout }.extend_from_slice(buf))
-        {
+        match self.io.with(|b| b.put(err, buf)) {
             Some(()) => Ok(()),
             None if err => io::stderr().lock().write_all(buf),
             None => io::stdout().lock().write_all(buf),
+        }
+    }
+
+    /// A formatted line goes out whole (one streamed piece, not one per
+    /// argument).
+    fn write_fmt(&mut self, args: std::fmt::Arguments<'_>) -> io::Result<()> {
+        match args.as_str() {
+            Some(s) => self.write_all(s.as_bytes()),
+            None => self.write_all(args.to_string().as_bytes()),
         }
     }
 

@@ -44,6 +44,25 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
     let bytes = ctx.read_file(&a.file)?;
     let store = ctx.open_store()?;
     let term = a.term.unwrap_or_else(|| Term::of(ctx.today));
+    // On a terminal (here, or the client's when the server runs it), how
+    // far a long file has come, on one line rewritten as it goes.
+    let show = ctx.io.progress();
+    let mut shown = false;
+    let mut progress = |step: StageStep| {
+        let (what, done, total) = match step {
+            StageStep::Read { .. } => return,
+            StageStep::Triaged { done, total } => ("triaging", done, total),
+            StageStep::Stored { done, total } => ("storing", done, total),
+        };
+        if show {
+            shown = true;
+            let _ = write!(ctx.err(), "\r\x1b[2K{what} {done} of {total} rows");
+            if matches!(step, StageStep::Triaged { .. }) && done == total {
+                // Triaged: what it says next (the return file) starts clean.
+                let _ = write!(ctx.err(), "\r\x1b[2K");
+            }
+        }
+    };
     let outcome = stage_file(
         ctx,
         &store,
@@ -53,8 +72,12 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
         term,
         a.commit,
         a.errors_out.as_deref(),
-        &mut |_| {},
-    )?;
+        &mut progress,
+    );
+    if shown {
+        write!(ctx.err(), "\r\x1b[2K")?;
+    }
+    let outcome = outcome?;
     match outcome {
         Staged::Rejected { problem, sha256 } => {
             if a.errors_out.is_some() {

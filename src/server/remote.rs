@@ -34,6 +34,13 @@ const RETRY: Duration = Duration::from_millis(250);
 
 type Reply = Result<Value, String>;
 
+/// What comes for a waiting call: output of its command line, then its
+/// reply.
+enum Incoming {
+    Output(Vec<u8>),
+    Reply(Reply),
+}
+
 /// The live connection.
 struct Conn {
     writer: BufWriter<UnixStream>,
@@ -54,7 +61,7 @@ struct Inner {
     socket: PathBuf,
     today: Date,
     state: Mutex<State>,
-    pending: Mutex<HashMap<u64, Sender<Reply>>>,
+    pending: Mutex<HashMap<u64, Sender<Incoming>>>,
     changes: Mutex<Option<Changes>>,
     user: Mutex<String>,
     role: Mutex<String>,
@@ -156,7 +163,12 @@ impl Remote {
             match msg {
                 ServerMsg::Reply { id, result } => {
                     if let Some(tx) = lock(&me.0.pending).remove(&id) {
-                        let _ = tx.send(result);
+                        let _ = tx.send(Incoming::Reply(result));
+                    }
+                }
+                ServerMsg::Output { id, stderr } => {
+                    if let Some(tx) = lock(&me.0.pending).get(&id) {
+                        let _ = tx.send(Incoming::Output(stderr));
                     }
                 }
                 ServerMsg::Committed { text, writes } => {
@@ -227,6 +239,16 @@ impl Remote {
 
     /// Sends `request` and waits for its reply.
     pub fn call(&self, request: Request) -> anyhow::Result<Value> {
+        self.call_with_output(request, &mut |_| {})
+    }
+
+    /// [`Remote::call`], handing `output` what the server streams of the
+    /// request's command line (its standard error) while it runs.
+    pub fn call_with_output(
+        &self,
+        request: Request,
+        output: &mut dyn FnMut(Vec<u8>),
+    ) -> anyhow::Result<Value> {
         let (tx, rx) = channel();
         {
             let mut state = lock(&self.0.state);
@@ -247,10 +269,13 @@ impl Remote {
                 return Err(anyhow!(e).context("the mecred server went away"));
             }
         }
-        match rx.recv() {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(anyhow!(e)),
-            Err(_) => bail!("the mecred server went away before answering"),
+        loop {
+            match rx.recv() {
+                Ok(Incoming::Output(bytes)) => output(bytes),
+                Ok(Incoming::Reply(Ok(v))) => return Ok(v),
+                Ok(Incoming::Reply(Err(e))) => return Err(anyhow!(e)),
+                Err(_) => bail!("the mecred server went away before answering"),
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ use super::roles;
 use super::wire::{
     ClientMsg, Request, ServerMsg, VERSION, Value, encode_frame, read_frame, write_frame,
 };
+use crate::cli::LiveErr;
 use crate::domain::{BatchKind, BatchState, DistrictCode, Write};
 use crate::store::Store;
 use crate::tui::source::Source;
@@ -274,13 +275,25 @@ fn serve_requests(
     n: u64,
     who: &roles::Who,
     reader: &mut impl io::Read,
-    writer: &Mutex<BufWriter<UnixStream>>,
+    writer: &Arc<Mutex<BufWriter<UnixStream>>>,
 ) -> anyhow::Result<()> {
     while let Some(msg) = read_frame::<ClientMsg>(reader)? {
         let ClientMsg::Request { id, request } = msg else {
             continue;
         };
-        let (result, made) = run(shared, who, request);
+        // A command line's standard error goes to its client as written.
+        let live = Arc::clone(writer);
+        let live_err: LiveErr = Box::new(move |bytes: &[u8]| {
+            let msg = ServerMsg::Output {
+                id,
+                stderr: bytes.to_vec(),
+            };
+            if let Ok(frame) = encode_frame(&msg) {
+                let mut w = live.lock().unwrap_or_else(PoisonError::into_inner);
+                let _ = w.write_all(&frame).and_then(|()| w.flush());
+            }
+        });
+        let (result, made) = run_streaming(shared, who, request, Some(live_err));
         let reply = ServerMsg::Reply { id, result };
         // Encoded before the lock: a push to this client waits only for
         // the write.
@@ -306,17 +319,29 @@ type Made = Option<(String, Vec<Write>)>;
 
 /// Runs one request as `who`, within what their role allows: refused
 /// before it runs, or run and its answer narrowed to their district.
+#[cfg(test)]
 pub(super) fn run(
     shared: &Shared,
     who: &roles::Who,
     request: Request,
+) -> (Result<Value, String>, Made) {
+    run_streaming(shared, who, request, None)
+}
+
+/// Runs one request as `who` (see `run`), a command line's standard error
+/// streamed to `live_err`.
+pub(super) fn run_streaming(
+    shared: &Shared,
+    who: &roles::Who,
+    request: Request,
+    live_err: Option<LiveErr>,
 ) -> (Result<Value, String>, Made) {
     if let Err(why) = roles::check(&shared.store, who, &request) {
         roles::record_refusal(&shared.store, &who.name, &request, &why, &crate::cli::now());
         return (Err(why), None);
     }
     let staging = matches!(request, Request::Stage { .. });
-    let (result, made) = execute(shared, who, request);
+    let (result, made) = execute(shared, who, request, live_err);
     let result = match result {
         Ok(Value::Staged(crate::tui::source::StageOutcome::Staged(id)))
             if staging && who.role == crate::domain::Role::District =>
@@ -408,7 +433,12 @@ fn committed_since(
 }
 
 /// Runs one request as `who`.
-fn execute(shared: &Shared, who: &roles::Who, request: Request) -> (anyhow::Result<Value>, Made) {
+fn execute(
+    shared: &Shared,
+    who: &roles::Who,
+    request: Request,
+    live_err: Option<LiveErr>,
+) -> (anyhow::Result<Value>, Made) {
     let user = who.name.as_str();
     let src = &*shared.source;
     let mut made = None;
@@ -581,6 +611,7 @@ fn execute(shared: &Shared, who: &roles::Who, request: Request) -> (anyhow::Resu
                 today_given,
                 cwd,
                 inputs,
+                terminal,
             } => {
                 let before = settled(&shared.store)?;
                 let district = who.district.clone();
@@ -598,7 +629,9 @@ fn execute(shared: &Shared, who: &roles::Who, request: Request) -> (anyhow::Resu
                         today_given,
                         cwd,
                         inputs,
+                        terminal,
                     },
+                    live_err,
                 );
                 made = committed_since(shared, &before, user, name)?;
                 Value::Ran(Box::new(ran))

@@ -323,6 +323,7 @@ fn command(
         today_given: true,
         cwd: cwd.to_path_buf(),
         inputs,
+        terminal: false,
     }
 }
 
@@ -808,4 +809,52 @@ fn a_district_users_client_is_pushed_only_its_districts_writes() {
         vec![("1 records of district 017 changed".to_string(), vec![w017])]
     );
     assert!(got(&queues[2]).is_empty());
+}
+
+#[test]
+fn a_commands_standard_error_is_streamed_with_progress_for_a_terminal() {
+    use std::sync::{Arc, Mutex};
+    let (dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let bytes = std::fs::read(fixture.join("completions-029-fall-2026.csv")).unwrap();
+    for terminal in [true, false] {
+        let streamed = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&streamed);
+        let mut req = command(
+            &[
+                "import",
+                "up.csv",
+                "--term",
+                "fall-2026",
+                "--errors-out",
+                "e.csv",
+            ],
+            dir.path(),
+            vec![(dir.path().join("up.csv"), bytes.clone())],
+        );
+        if let Request::Run { terminal: t, .. } = &mut req {
+            *t = terminal;
+        }
+        let (result, _) = super::serve::run_streaming(
+            &shared,
+            &who(Role::Operator),
+            req,
+            Some(Box::new(move |b: &[u8]| {
+                sink.lock().unwrap().extend_from_slice(b)
+            })),
+        );
+        let Ok(Value::Ran(ran)) = result else {
+            panic!("{result:?}")
+        };
+        // Everything on stderr came as it was written, none at the end.
+        assert!(ran.stderr.is_empty());
+        let said = String::from_utf8(streamed.lock().unwrap().clone()).unwrap();
+        assert!(
+            said.contains("error return file: e.csv (7 rows with problems)"),
+            "{said}"
+        );
+        assert_eq!(said.contains("storing 35 of 35 rows"), terminal, "{said:?}");
+        assert_eq!(ran.exit, 1);
+    }
 }

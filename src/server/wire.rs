@@ -115,6 +115,14 @@ pub enum ServerMsg {
         /// Its value, or why it failed (the message the UI shows).
         result: Result<Value, String>,
     },
+    /// What a command line being run for request `id` wrote to its
+    /// standard error so far (streamed as it comes, before the reply).
+    Output {
+        /// The [`Request::Run`]'s id.
+        id: u64,
+        /// The bytes written.
+        stderr: Vec<u8>,
+    },
     /// Someone else committed a change set: its writes, and a line for the
     /// status bar (`ana committed batch 17 …`).
     Committed {
@@ -225,6 +233,9 @@ pub enum Request {
         /// The files the command reads, read by the client (the server
         /// may not be able to), by absolute path.
         inputs: Vec<(PathBuf, Vec<u8>)>,
+        /// Whether the client's standard error is a terminal (progress is
+        /// shown on one).
+        terminal: bool,
     },
 }
 
@@ -233,7 +244,8 @@ pub enum Request {
 pub struct Ran {
     /// Its standard output.
     pub stdout: Vec<u8>,
-    /// Its standard error.
+    /// Its standard error (what was not streamed as
+    /// [`ServerMsg::Output`]).
     pub stderr: Vec<u8>,
     /// The directories it created, by absolute path (the client creates
     /// them).
