@@ -2,9 +2,10 @@
 //! serde structs for `--json`. Errors become exit codes in `main.rs` through
 //! [`exit_code`].
 
-mod args;
+pub(crate) mod args;
 pub(crate) mod certificates;
 mod check;
+mod client;
 mod confirm;
 mod context;
 mod demo;
@@ -26,7 +27,8 @@ mod users;
 
 pub use args::{Cli, Command};
 pub use check::{evaluate, load_snapshot};
-pub use context::{Context, now};
+pub use client::{Caller, Job, run_for_client};
+pub use context::{Context, Io, LiveErr, now};
 pub use import::{Staged, absolute, file_name, stage, stage_reporting};
 #[cfg(test)]
 pub(crate) use tui_source::demo_store;
@@ -53,14 +55,45 @@ pub enum Status {
     Ok,
     /// Exit 1: the command ran, but the input was bad (error rows…).
     BadInput,
+    /// The exit status a command run by the server ended with (its output
+    /// already reproduced here).
+    Exit(u8),
 }
 
-/// Runs a parsed command line.
+impl Status {
+    /// The process exit status.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Ok => 0,
+            Status::BadInput => 1,
+            Status::Exit(c) => c,
+        }
+    }
+}
+
+/// The database is held by a server that cannot do this for the client
+/// (`restore`, `demo`): exit 3, like a busy database.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Served(pub String);
+
+/// Runs a parsed command line. A command that uses the database goes to
+/// the server of the database when one answers (or to `--server`); else
+/// it opens the database itself.
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     let ctx = Context::from_cli(&cli)?;
     let Some(command) = cli.command else {
         return run_tui(&ctx, cli.server.as_deref());
     };
+    match client::route(&ctx, cli.server.as_deref(), &command)? {
+        client::Route::Server(remote) => client::run_remote(&ctx, &remote, &command),
+        client::Route::Direct => dispatch(&ctx, command),
+    }
+}
+
+/// Runs a command on `ctx` (its database, output and files).
+pub(crate) fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Status> {
+    let ctx = ctx.clone();
     match command {
         Command::Import(a) => import::run(&ctx, a),
         Command::Uploads(a) => uploads::run(&ctx, a),
@@ -87,7 +120,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Users(c) => users::run(&ctx, c),
-        Command::Gen(a) => transfer_io::generate(a),
+        Command::Gen(a) => transfer_io::generate(&ctx, a),
         Command::Completions(a) => args::completions(a),
         Command::Man => args::man(),
     }
@@ -127,18 +160,26 @@ fn run_tui(ctx: &Context, server: Option<&std::path::Path>) -> anyhow::Result<St
 /// The exit status for an error (SPEC §5): 3 for a busy, damaged or newer
 /// database, 2 for usage, 1 for everything else.
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
+    ExitCode::from(exit_status(err))
+}
+
+/// [`exit_code`] as a number.
+pub fn exit_status(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
         if let Some(store) = cause.downcast_ref::<StoreError>() {
             return match store {
                 StoreError::Busy { .. }
                 | StoreError::Damaged { .. }
-                | StoreError::NewerSchema { .. } => ExitCode::from(3),
-                _ => ExitCode::from(1),
+                | StoreError::NewerSchema { .. } => 3,
+                _ => 1,
             };
         }
         if cause.downcast_ref::<Usage>().is_some() {
-            return ExitCode::from(2);
+            return 2;
+        }
+        if cause.downcast_ref::<Served>().is_some() {
+            return 3;
         }
     }
-    ExitCode::from(1)
+    1
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mecred::cli::{self, Cli, Status};
+use mecred::cli::{self, Cli};
 
 fn main() -> ExitCode {
     // Every file mecred creates (database, logs, exports) is its owner's only.
@@ -16,8 +16,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
     match cli::run(cli) {
-        Ok(Status::Ok) => ExitCode::SUCCESS,
-        Ok(Status::BadInput) => ExitCode::from(1),
+        Ok(status) => ExitCode::from(status.code()),
         Err(err) => {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;

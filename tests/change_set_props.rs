@@ -41,6 +41,9 @@ fn ctx() -> Context {
         read_only: false,
         keymap: "default".into(),
         actor: "prop".into(),
+        district: None,
+        io: mecred::cli::Io::local(),
+        store: None,
     }
 }
 

@@ -1,8 +1,8 @@
 //! One server process owns the database; several clients talk to it over
 //! its socket (issue 7): pushes reach the other clients, a stale edit is
 //! refused naming the other change, edits of different records both land,
-//! a SIGKILLed server loses nothing committed and clients reconnect, and a
-//! command line gets the database from an idle server.
+//! a SIGKILLed server loses nothing committed and clients reconnect, and
+//! command lines run through the server as they would directly.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -20,8 +20,32 @@ use mecred::tui::runtime::{Msg, channel};
 
 const TODAY: Date = Date::constant(2026, 12, 4);
 
-fn start(env: &Env) -> Child {
-    let child = env.std_cmd().arg("serve").spawn().unwrap();
+/// A server process, killed when dropped (a failing test leaves none
+/// behind holding the test's output open).
+struct Server(Child);
+
+impl std::ops::Deref for Server {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(env: &Env) -> Server {
+    let child = Server(env.std_cmd().arg("serve").spawn().unwrap());
     let socket = socket_path(&env.db());
     let t0 = Instant::now();
     while Remote::connect(&socket, TODAY).is_err() {
@@ -139,11 +163,34 @@ fn clients_share_one_server_and_see_each_others_change_sets() {
     assert_eq!(notes_of(&c, &s1).as_deref(), Some("a at once"));
     assert_eq!(notes_of(&c, &s2).as_deref(), Some("b at once"));
 
-    // A command line cannot take the database while clients are connected.
-    let busy = env.run(&["uploads", "list"]);
-    assert_eq!(busy.status.code(), Some(3), "{busy:?}");
-    let said = String::from_utf8_lossy(&busy.stderr);
-    assert!(said.contains("UIs are open on this database"), "{said}");
+    // A command line while clients are connected runs through the server:
+    // as it would directly, and its commit reaches the clients by name.
+    let listed = env.run(&["uploads", "list"]);
+    assert!(listed.status.success(), "{listed:?}");
+    let said = String::from_utf8_lossy(&listed.stdout);
+    assert!(said.contains("notes: a at once"), "{said}");
+    let id = a
+        .batches()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.file == "notes: b at once")
+        .unwrap()
+        .id;
+    let revert = env.run(&["uploads", "revert", &id.to_string()]);
+    assert!(revert.status.success(), "{revert:?}");
+    for rx in [&rx_b, &rx_c] {
+        let (text, writes) = loop {
+            let (text, writes) = pushed(rx, Duration::from_secs(5)).expect("no push");
+            if text.contains("ran uploads revert") {
+                break (text, writes);
+            }
+        };
+        assert_eq!(
+            text,
+            format!("{me} ran uploads revert: batch {id} reverted, 1 records")
+        );
+        assert_eq!(writes.len(), 1);
+    }
 
     // SIGKILL: nothing committed is lost; calls fail, then a new server
     // is picked up and the clients are told to read everything again.
@@ -164,19 +211,22 @@ fn clients_share_one_server_and_see_each_others_change_sets() {
     }
     drop((a, b, c));
 
-    // With no client left, a command line asks the idle server to step
-    // aside and runs on the database itself.
-    let t0 = Instant::now();
-    let out = loop {
-        let out = env.run(&["uploads", "list"]);
-        if out.status.success() || t0.elapsed() > Duration::from_secs(10) {
-            break out;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    // With no client left, commands still go to the server (it holds the
+    // database); restore, which needs it to itself, is refused.
+    let out = env.run(&["uploads", "list"]);
     assert!(out.status.success(), "{out:?}");
-    let status = server.wait().unwrap();
-    assert!(status.success(), "{status:?}");
+    let out = env.run(&["restore", "dump.jsonl"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("a mecred server holds this database"),
+        "{said}"
+    );
+    assert!(said.contains("mecred restore"), "{said}");
+    let out = env.run(&["demo", "--no-ui"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    server.kill().unwrap();
+    server.wait().unwrap();
 }
 
 #[test]
@@ -300,4 +350,230 @@ fn a_file_staged_through_the_server_reports_its_rows_as_it_goes() {
     );
     server.kill().unwrap();
     let _ = server.wait();
+}
+
+/// `mecred ARGS` in `env`, from the directory `cwd`.
+fn run_in(env: &Env, cwd: &Path, args: &[&str]) -> std::process::Output {
+    env.std_cmd().current_dir(cwd).args(args).output().unwrap()
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn commands_through_the_server_print_write_and_exit_as_a_direct_run() {
+    // Two equal databases: one used directly, one through its server.
+    let direct = Env::new();
+    assert!(direct.run(&["demo", "--no-ui"]).status.success());
+    let confirm = direct.run(&["confirm", "--term", "fall-2026", "--district", "017"]);
+    assert!(confirm.status.success(), "{confirm:?}");
+    let dump = direct.dir.path().join("dump.jsonl");
+    let out = direct.run(&["export", "-o", dump.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let served = Env::new();
+    let out = served.run(&["restore", dump.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let mut server = start(&served);
+    let (watcher, pushes) = client(&served.db());
+    // Each runs from a directory of its own, not the server's.
+    let work = |env: &Env| {
+        let w = env.dir.path().join("work");
+        std::fs::create_dir_all(&w).unwrap();
+        std::fs::copy(
+            common::fixture("completions-029-fall-2026.csv"),
+            w.join("upload.csv"),
+        )
+        .unwrap();
+        w
+    };
+    let (wd, ws) = (work(&direct), work(&served));
+    let same = |args: &[&str], files: &[&str]| {
+        let a = run_in(&direct, &wd, args);
+        let b = run_in(&served, &ws, args);
+        assert_eq!(a.status.code(), b.status.code(), "{args:?}: {a:?} {b:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&a.stdout),
+            String::from_utf8_lossy(&b.stdout),
+            "{args:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&a.stderr),
+            String::from_utf8_lossy(&b.stderr),
+            "{args:?}"
+        );
+        for f in files {
+            let (x, y) = (wd.join(f), ws.join(f));
+            assert_eq!(
+                std::fs::read(&x).unwrap(),
+                std::fs::read(&y).unwrap(),
+                "{f}"
+            );
+            assert_eq!(mode(&y), 0o600, "{f}");
+        }
+        b
+    };
+    let out = same(&["--json", "uploads", "list"], &[]);
+    assert!(out.status.success());
+    same(&["--json", "check"], &[]);
+    same(
+        &[
+            "report",
+            "--term",
+            "fall-2026",
+            "--format",
+            "csv",
+            "-o",
+            "r.csv",
+        ],
+        &["r.csv"],
+    );
+    same(
+        &[
+            "report",
+            "--term",
+            "fall-2026",
+            "--format",
+            "md",
+            "--district",
+            "017",
+        ],
+        &[],
+    );
+    let out = same(
+        &["--json", "packet", "--term", "fall-2026", "-o", "pk"],
+        &["pk/doe-packet-fall-2026.zip"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(mode(&ws.join("pk")), 0o700);
+    // A relative upload from the client's directory; bad rows: exit 1,
+    // and the error return file written by the client.
+    let out = same(
+        &[
+            "--json",
+            "import",
+            "upload.csv",
+            "--kind",
+            "completions",
+            "--term",
+            "fall-2026",
+            "--errors-out",
+            "errors.csv",
+        ],
+        &["errors.csv"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    same(
+        &[
+            "template",
+            "--district",
+            "017",
+            "--term",
+            "fall-2026",
+            "-o",
+            "t.xlsx",
+        ],
+        &["t.xlsx"],
+    );
+    // The dump itself names who imported what, when: its lines are compared
+    // past those.
+    let out = same(&["export", "-o", "dump.jsonl"], &[]);
+    assert!(out.status.success());
+    assert_eq!(mode(&ws.join("dump.jsonl")), 0o600);
+    let lines = |dir: &Path| {
+        std::fs::read_to_string(dir.join("dump.jsonl"))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    assert_eq!(lines(&wd), lines(&ws));
+    // A file whose directory is missing, or is a file: refused before
+    // anything runs, as a direct run fails writing it.
+    for dir in [&wd, &ws] {
+        std::fs::write(dir.join("blocker"), "").unwrap();
+    }
+    for o in ["missing/r.csv", "blocker/r.csv"] {
+        let out = same(
+            &["report", "--term", "fall-2026", "--format", "csv", "-o", o],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+    }
+    let out = same(
+        &["import", "upload.csv", "--errors-out", "missing/e.csv"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // Bad input, usage and refusals keep their exit status and message.
+    same(&["uploads", "show", "999"], &[]);
+    same(&["uploads", "commit", "1"], &[]);
+    same(&["report", "--term", "fall-2026"], &[]);
+
+    // Certificates: the same files, written by the client; the commit is
+    // pushed to the other clients by name.
+    let args = [
+        "--json",
+        "certificates",
+        "issue",
+        "--term",
+        "fall-2026",
+        "-o",
+        "certs",
+    ];
+    let a = run_in(&direct, &wd, &args);
+    let b = run_in(&served, &ws, &args);
+    assert!(b.status.success(), "{b:?}");
+    let names = |dir: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&wd.join("certs")), names(&ws.join("certs")));
+    assert_eq!(names(&ws.join("certs")).len(), 5);
+    let (va, vb): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&a.stdout).unwrap(),
+        serde_json::from_slice(&b.stdout).unwrap(),
+    );
+    assert_eq!(va["batch"], vb["batch"]);
+    for f in names(&ws.join("certs")) {
+        let pdf = std::fs::read(ws.join("certs").join(&f)).unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "{f}");
+        assert_eq!(mode(&ws.join("certs").join(&f)), 0o600);
+    }
+    let me = watcher.user();
+    let (text, writes) = pushed(&pushes, Duration::from_secs(5)).expect("no push");
+    assert_eq!(
+        text,
+        format!(
+            "{me} ran certificates issue: batch {} committed, 5 records",
+            vb["batch"]
+        )
+    );
+    assert_eq!(writes.len(), 5);
+    let code = vb["issued"][0]["code"].as_str().unwrap();
+    let verified = run_in(&served, &ws, &["verify", code]);
+    assert!(verified.status.success(), "{verified:?}");
+
+    // Roles are the server's, from who is on the socket: made an auditor,
+    // the same OS user may note but not revert (exit 1, recorded).
+    let out = run_in(&served, &ws, &["users", "add", &me, "--role", "auditor"]);
+    assert!(out.status.success(), "{out:?}");
+    let out = run_in(&served, &ws, &["uploads", "revert", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!(
+            "{me} (auditor) may not run `mecred uploads revert`"
+        )),
+        "{said}"
+    );
+    let out = run_in(&served, &ws, &["note", "--district", "017", "looked"]);
+    assert!(out.status.success(), "{out:?}");
+    drop(watcher);
+    server.kill().unwrap();
+    server.wait().unwrap();
 }

@@ -20,6 +20,9 @@ pub fn context(db: &Path) -> Context {
         read_only: false,
         keymap: "default".into(),
         actor: "bench".into(),
+        district: None,
+        io: mecred::cli::Io::local(),
+        store: None,
     }
 }
 

@@ -10,6 +10,8 @@
 //! them afresh. Verify: the code is looked up in the store, never read from
 //! the PDF.
 
+use std::io::Write as _;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -197,6 +199,30 @@ pub fn standings(
     Ok(out)
 }
 
+/// [`certificate::write_pdfs`] through the command's file layer: each
+/// certificate's PDF into `dir`; on failure those written are removed.
+fn write_pdfs(
+    ctx: &Context,
+    dir: &std::path::Path,
+    docs: &[(certificate::Due, String)],
+    issued: crate::domain::Date,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    ctx.create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for (due, code) in docs {
+        let path = dir.join(due.file_name());
+        let result = certificate::pdf(due, issued, code)
+            .map_err(anyhow::Error::from)
+            .and_then(|bytes| ctx.write_file(&path, bytes));
+        if let Err(e) = result {
+            ctx.remove_files(&written);
+            return Err(e);
+        }
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// Runs `mecred certificates issue --term T [--district C] -o DIR`.
 pub fn run_issue(ctx: &Context, a: IssueArgs) -> anyhow::Result<Status> {
     ctx.check_writable("issuing certificates")?;
@@ -226,7 +252,7 @@ pub fn run_issue(ctx: &Context, a: IssueArgs) -> anyhow::Result<Status> {
     let mut batch = None;
     let mut files = Vec::new();
     if !docs.is_empty() {
-        files = certificate::write_pdfs(&a.output, &docs, issued)?;
+        files = write_pdfs(ctx, &a.output, &docs, issued)?;
         let writes = certificate::certificate_writes(&docs, issued);
         let description = format!(
             "certificates {} ({})",
@@ -245,7 +271,7 @@ pub fn run_issue(ctx: &Context, a: IssueArgs) -> anyhow::Result<Status> {
         ) {
             Ok((id, _)) => batch = Some(id),
             Err(e) => {
-                certificate::remove_all(&files);
+                ctx.remove_files(&files);
                 return Err(e.into());
             }
         }
@@ -275,17 +301,18 @@ pub fn run_issue(ctx: &Context, a: IssueArgs) -> anyhow::Result<Status> {
             issued: issued_json,
             skipped,
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(Status::Ok);
     }
     for s in &skipped {
-        eprintln!("skipped {}: {}", s.district, s.reason);
+        writeln!(ctx.err(), "skipped {}: {}", s.district, s.reason)?;
     }
     match batch {
-        None => println!("no certificates due for {}", a.term),
+        None => writeln!(ctx.out(), "no certificates due for {}", a.term)?,
         Some(id) => {
             for c in &issued_json {
-                println!(
+                writeln!(
+                    ctx.out(),
                     "{} {} {} {}: {} ({})",
                     c.district,
                     c.student_id,
@@ -293,14 +320,15 @@ pub fn run_issue(ctx: &Context, a: IssueArgs) -> anyhow::Result<Status> {
                     c.code,
                     c.file.display(),
                     format_args!("{} {}", c.first_name, c.last_name)
-                );
+                )?;
             }
-            println!(
+            writeln!(
+                ctx.out(),
                 "issued {} certificate(s) for {} as change set {id} (undo: mecred uploads revert {id}) into {}",
                 issued_json.len(),
                 a.term,
                 a.output.display()
-            );
+            )?;
         }
     }
     Ok(Status::Ok)
@@ -433,10 +461,11 @@ pub fn run_verify(ctx: &Context, a: VerifyArgs) -> anyhow::Result<Status> {
         }
     };
     if ctx.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&out)?)?;
     } else {
         match &out.certificate {
-            Some(c) => println!(
+            Some(c) => writeln!(
+                ctx.out(),
                 "{}: {} — {} certificate of {} {} ({}), issued {}",
                 out.status,
                 out.reason,
@@ -445,8 +474,8 @@ pub fn run_verify(ctx: &Context, a: VerifyArgs) -> anyhow::Result<Status> {
                 c.last_name.as_deref().unwrap_or(""),
                 c.student_id,
                 c.issued
-            ),
-            None => println!("{}: {}", out.status, out.reason),
+            )?,
+            None => writeln!(ctx.out(), "{}: {}", out.status, out.reason)?,
         }
     }
     Ok(if out.status == "valid" {

@@ -180,7 +180,7 @@ pub fn run_check(ctx: &Context, a: CheckArgs) -> anyhow::Result<Status> {
             )
         })
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = ctx.out();
     if ctx.json {
         let findings: Vec<FindingJson> =
             listed.iter().map(|(f, k)| FindingJson::of(f, *k)).collect();
@@ -199,10 +199,11 @@ pub fn run_check(ctx: &Context, a: CheckArgs) -> anyhow::Result<Status> {
     if let Some(level) = a.fail_on()
         && failing > 0
     {
-        eprintln!(
+        writeln!(
+            ctx.err(),
             "{failing} unacknowledged finding(s) at --fail-on {} or above",
             level.as_str()
-        );
+        )?;
         return Ok(Status::BadInput);
     }
     Ok(Status::Ok)
@@ -286,9 +287,9 @@ pub fn run_ack(ctx: &Context, a: AckArgs) -> anyhow::Result<Status> {
             "rule": f.rule,
             "acknowledged": AckJson { by: &ack.by, at: &ack.at, reason: &ack.reason },
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&doc)?)?;
     } else {
-        println!("acknowledged {id} ({}): {}", f.rule, ack.reason);
+        writeln!(ctx.out(), "acknowledged {id} ({}): {}", f.rule, ack.reason)?;
     }
     Ok(Status::Ok)
 }

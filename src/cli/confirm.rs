@@ -2,6 +2,8 @@
 //! confirmation", §5): a district confirms its report for a term (its hash
 //! and counts are recorded); an operator withdraws it with a reason.
 
+use std::io::Write as _;
+
 use serde_json::json;
 
 use super::args::{ConfirmArgs, UnconfirmArgs};
@@ -89,10 +91,15 @@ pub fn run_confirm(ctx: &Context, a: ConfirmArgs) -> anyhow::Result<Status> {
     let rec = confirm(&store, ctx.today, &ctx.actor, a.term, &a.district)?;
     tracing::info!(district = %rec.district, term = %rec.term, "report confirmed");
     if ctx.json {
-        println!("{}", serde_json::to_string_pretty(&record_json(&rec))?);
+        writeln!(
+            ctx.out(),
+            "{}",
+            serde_json::to_string_pretty(&record_json(&rec))?
+        )?;
     } else {
         let c = &rec.counts;
-        println!(
+        writeln!(
+            ctx.out(),
             "confirmed the {} report of {} (sha256 {}): Regional Core {}, Basic Statewide {}, Advanced Statewide {}; {} error and {} warn finding(s) open",
             rec.term,
             rec.district,
@@ -102,7 +109,7 @@ pub fn run_confirm(ctx: &Context, a: ConfirmArgs) -> anyhow::Result<Status> {
             c.advanced_statewide,
             c.error_findings,
             c.warn_findings
-        );
+        )?;
     }
     Ok(Status::Ok)
 }
@@ -123,12 +130,20 @@ pub fn run_unconfirm(ctx: &Context, a: UnconfirmArgs) -> anyhow::Result<Status> 
     let rec = store.unconfirm(&a.district, a.term, w)?;
     tracing::info!(district = %rec.district, term = %rec.term, "confirmation withdrawn");
     if ctx.json {
-        println!("{}", serde_json::to_string_pretty(&record_json(&rec))?);
+        writeln!(
+            ctx.out(),
+            "{}",
+            serde_json::to_string_pretty(&record_json(&rec))?
+        )?;
     } else {
-        println!(
+        writeln!(
+            ctx.out(),
             "withdrew the {} confirmation of {} (confirmed by {} at {}): {reason}",
-            rec.term, rec.district, rec.by, rec.at
-        );
+            rec.term,
+            rec.district,
+            rec.by,
+            rec.at
+        )?;
     }
     Ok(Status::Ok)
 }

@@ -1,5 +1,7 @@
 //! `mecred demo`: a database built from the built-in fixtures, then the UI.
 
+use std::io::Write as _;
+
 use super::args::DemoArgs;
 use super::import::{Staged, stage};
 use super::{Context, Status, tui_source};
@@ -60,7 +62,9 @@ pub fn build(ctx: &Context, store: &Store) -> anyhow::Result<()> {
     for (name, bytes, kind, term) in FILES {
         let term: Term = term.parse()?;
         match stage(ctx, store, name, bytes.to_vec(), Some(*kind), term, true)? {
-            Staged::Batch { id, .. } => eprintln!("demo: {name} committed as batch {id}"),
+            Staged::Batch { id, .. } => {
+                writeln!(ctx.err(), "demo: {name} committed as batch {id}")?
+            }
             Staged::Rejected { problem, .. } => {
                 anyhow::bail!("demo fixture {name} was rejected: {}", problem.message)
             }
@@ -86,15 +90,16 @@ pub fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<Status> {
     if store.is_empty()? {
         build(&ctx, &store)?;
     } else {
-        eprintln!(
+        writeln!(
+            ctx.err(),
             "demo: {} already holds data; opening it as it is",
             store.path().display()
-        );
+        )?;
     }
     if a.no_ui {
         if let Some(t) = temp {
             let kept = t.keep();
-            eprintln!("demo database: {}", kept.join("db").display());
+            writeln!(ctx.err(), "demo database: {}", kept.join("db").display())?;
         }
         return Ok(Status::Ok);
     }

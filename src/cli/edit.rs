@@ -5,6 +5,8 @@
 //! value of the wrong shape) is a usage error (exit 2); a well-formed value
 //! the data rules refuse (a future date…) and unknown students are exit 1.
 
+use std::io::Write as _;
+
 use std::collections::BTreeSet;
 
 use serde_json::json;
@@ -260,13 +262,17 @@ pub fn run(ctx: &Context, a: EditArgs) -> anyhow::Result<Status> {
             "students": students.len(),
             "changed": changed,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         match batch {
-            Some(id) => println!(
+            Some(id) => writeln!(
+                ctx.out(),
                 "batch {id}: {description} ({changed} changed); undo with `mecred uploads revert {id}`"
-            ),
-            None => println!("nothing to change: {description} (all already so); no batch"),
+            )?,
+            None => writeln!(
+                ctx.out(),
+                "nothing to change: {description} (all already so); no batch"
+            )?,
         }
     }
     Ok(Status::Ok)

@@ -12,10 +12,11 @@
 //! `fees statement` rewrites the same files from the stored statement (same
 //! number, same bytes).
 
+use std::io::Write as _;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use serde_json::{Value, json};
 
 use super::args::{
@@ -47,8 +48,8 @@ pub fn run(ctx: &Context, c: FeesCommand) -> anyhow::Result<Status> {
     }
 }
 
-fn print_json(v: &Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
+fn print_json(ctx: &Context, v: &Value) -> anyhow::Result<()> {
+    writeln!(ctx.out(), "{}", serde_json::to_string_pretty(v)?)?;
     Ok(())
 }
 
@@ -149,9 +150,9 @@ fn run_set(ctx: &Context, a: FeesSetArgs) -> anyhow::Result<Status> {
     })?;
     tracing::info!(year = %s.year, seq = s.seq, "fee schedule set");
     if ctx.json {
-        print_json(&schedule_json(&s))?;
+        print_json(ctx, &schedule_json(&s))?;
     } else {
-        println!("set the fee schedule {}", schedule_text(&s));
+        writeln!(ctx.out(), "set the fee schedule {}", schedule_text(&s))?;
     }
     Ok(Status::Ok)
 }
@@ -164,21 +165,22 @@ fn run_show(ctx: &Context, a: FeesShowArgs) -> anyhow::Result<Status> {
         all.retain(|s| s.year == y);
     }
     if ctx.json {
-        print_json(&Value::Array(all.iter().map(schedule_json).collect()))?;
+        print_json(ctx, &Value::Array(all.iter().map(schedule_json).collect()))?;
         return Ok(Status::Ok);
     }
     if all.is_empty() {
         match a.year {
-            Some(y) => println!(
+            Some(y) => writeln!(
+                ctx.out(),
                 "no fee schedule for {y}: set one with `mecred fees set --year {y} --core A --basic A --advanced A`"
-            ),
-            None => println!("no fee schedule set"),
+            )?,
+            None => writeln!(ctx.out(), "no fee schedule set")?,
         }
     }
     for (i, s) in all.iter().enumerate() {
         let newest = all.get(i + 1).is_none_or(|n| n.year != s.year);
         let tag = if newest { "" } else { " [superseded]" };
-        println!("{}{tag}", schedule_text(s));
+        writeln!(ctx.out(), "{}{tag}", schedule_text(s))?;
     }
     Ok(Status::Ok)
 }
@@ -208,13 +210,11 @@ fn district_name(store: &Store, d: &DistrictCode) -> anyhow::Result<String> {
 }
 
 /// Writes a statement's PDF and CSV into `dir`; returns their paths.
-fn write_files(dir: &Path, s: &FeeStatement) -> anyhow::Result<(PathBuf, PathBuf)> {
+fn write_files(ctx: &Context, dir: &Path, s: &FeeStatement) -> anyhow::Result<(PathBuf, PathBuf)> {
     let pdf = dir.join(format!("{}.pdf", s.number));
     let csv = dir.join(format!("{}.csv", s.number));
-    let bytes = fee_statement::pdf(s)?;
-    std::fs::write(&pdf, bytes).with_context(|| format!("cannot write {}", pdf.display()))?;
-    std::fs::write(&csv, fee_statement::csv(s))
-        .with_context(|| format!("cannot write {}", csv.display()))?;
+    ctx.write_file(&pdf, fee_statement::pdf(s)?)?;
+    ctx.write_file(&csv, fee_statement::csv(s))?;
     Ok((pdf, csv))
 }
 
@@ -315,8 +315,7 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
         ))
         .into());
     }
-    std::fs::create_dir_all(&a.output)
-        .with_context(|| format!("cannot create {}", a.output.display()))?;
+    ctx.create_dir_all(&a.output)?;
     let mut out = Vec::new();
     for c in confirmations {
         let Some(number) = statement_number(a.term, &c.district) else {
@@ -347,7 +346,7 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
             payment: None,
         };
         let (stored, outcome) = store.issue_fee_statement(statement)?;
-        let (pdf, csv) = write_files(&a.output, &stored)?;
+        let (pdf, csv) = write_files(ctx, &a.output, &stored)?;
         out.push((stored, outcome, pdf, csv));
     }
     tracing::info!(count = out.len(), term = %a.term, "fee statements written");
@@ -361,11 +360,14 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
                 v
             })
             .collect();
-        print_json(&json!({"term": a.term, "statements": list, "not_billed": not_billed}))?;
+        print_json(
+            ctx,
+            &json!({"term": a.term, "statements": list, "not_billed": not_billed}),
+        )?;
         return Ok(Status::Ok);
     }
     for n in &not_billed {
-        eprintln!("not billed: {n}");
+        writeln!(ctx.err(), "not billed: {n}")?;
     }
     let mut total = Cents(0);
     for (s, o, pdf, _) in &out {
@@ -380,14 +382,15 @@ fn run_statement(ctx: &Context, a: FeesStatementArgs) -> anyhow::Result<Status> 
                 " [kept as invoiced: a confirmation or the schedule changed since; settle it with BRAC]"
             }
         };
-        println!("{}{note}: {}", statement_text(s), pdf.display());
+        writeln!(ctx.out(), "{}{note}: {}", statement_text(s), pdf.display())?;
     }
-    println!(
+    writeln!(
+        ctx.out(),
         "{} fee statement(s) for {}, {total} in all, in {} (PDF and CSV each)",
         out.len(),
         a.term,
         a.output.display()
-    );
+    )?;
     Ok(Status::Ok)
 }
 
@@ -399,14 +402,14 @@ fn run_list(ctx: &Context, a: FeesListArgs) -> anyhow::Result<Status> {
         all.retain(FeeStatement::is_outstanding);
     }
     if ctx.json {
-        print_json(&Value::Array(all.iter().map(statement_json).collect()))?;
+        print_json(ctx, &Value::Array(all.iter().map(statement_json).collect()))?;
         return Ok(Status::Ok);
     }
     if all.is_empty() {
-        println!("no fee statements");
+        writeln!(ctx.out(), "no fee statements")?;
     }
     for s in &all {
-        println!("{}", statement_text(s));
+        writeln!(ctx.out(), "{}", statement_text(s))?;
     }
     Ok(Status::Ok)
 }
@@ -418,9 +421,9 @@ fn run_invoiced(ctx: &Context, a: FeesInvoicedArgs) -> anyhow::Result<Status> {
     let s = store.invoice_fee_statement(&a.number, &a.invoice, &ctx.actor, &now())?;
     tracing::info!(number = %s.number, "fee statement invoiced");
     if ctx.json {
-        print_json(&statement_json(&s))?;
+        print_json(ctx, &statement_json(&s))?;
     } else {
-        println!("recorded: {}", statement_text(&s));
+        writeln!(ctx.out(), "recorded: {}", statement_text(&s))?;
     }
     Ok(Status::Ok)
 }
@@ -432,9 +435,9 @@ fn run_paid(ctx: &Context, a: FeesPaidArgs) -> anyhow::Result<Status> {
     let s = store.pay_fee_statement(&a.number, a.date, &ctx.actor, &now())?;
     tracing::info!(number = %s.number, "fee statement paid");
     if ctx.json {
-        print_json(&statement_json(&s))?;
+        print_json(ctx, &statement_json(&s))?;
     } else {
-        println!("recorded: {}", statement_text(&s));
+        writeln!(ctx.out(), "recorded: {}", statement_text(&s))?;
     }
     Ok(Status::Ok)
 }

@@ -1,5 +1,7 @@
 //! `mecred import`: stage and triage a file, optionally commit its good rows.
 
+use std::io::Write as _;
+
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -39,10 +41,28 @@ pub fn file_name(path: &Path) -> String {
 /// Runs `mecred import`.
 pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
     ctx.check_writable("import")?;
-    let bytes =
-        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    let bytes = ctx.read_file(&a.file)?;
     let store = ctx.open_store()?;
     let term = a.term.unwrap_or_else(|| Term::of(ctx.today));
+    // On a terminal (here, or the client's when the server runs it), how
+    // far a long file has come, on one line rewritten as it goes.
+    let show = ctx.io.progress();
+    let mut shown = false;
+    let mut progress = |step: StageStep| {
+        let (what, done, total) = match step {
+            StageStep::Read { .. } => return,
+            StageStep::Triaged { done, total } => ("triaging", done, total),
+            StageStep::Stored { done, total } => ("storing", done, total),
+        };
+        if show {
+            shown = true;
+            let _ = write!(ctx.err(), "\r\x1b[2K{what} {done} of {total} rows");
+            if matches!(step, StageStep::Triaged { .. }) && done == total {
+                // Triaged: what it says next (the return file) starts clean.
+                let _ = write!(ctx.err(), "\r\x1b[2K");
+            }
+        }
+    };
     let outcome = stage_file(
         ctx,
         &store,
@@ -52,12 +72,19 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
         term,
         a.commit,
         a.errors_out.as_deref(),
-        &mut |_| {},
-    )?;
+        &mut progress,
+    );
+    if shown {
+        write!(ctx.err(), "\r\x1b[2K")?;
+    }
+    let outcome = outcome?;
     match outcome {
         Staged::Rejected { problem, sha256 } => {
             if a.errors_out.is_some() {
-                eprintln!("mecred: no error return file: the file is rejected as a whole");
+                writeln!(
+                    ctx.err(),
+                    "mecred: no error return file: the file is rejected as a whole"
+                )?;
             }
             let problems = [problem];
             let report = ImportReport {
@@ -74,7 +101,7 @@ pub fn run(ctx: &Context, a: ImportArgs) -> anyhow::Result<Status> {
                 sheet: None,
                 state: None,
             };
-            report.print(ctx.json)?;
+            report.print(ctx)?;
             Ok(Status::BadInput)
         }
         Staged::Batch { id, results } => {
@@ -94,7 +121,7 @@ fn print_staged(
     let batch = store
         .batch(id)?
         .with_context(|| format!("batch {id} vanished"))?;
-    ImportReport::of_batch(&batch, results).print(ctx.json)?;
+    ImportReport::of_batch(&batch, results).print(ctx)?;
     Ok(exit_status(&batch))
 }
 
@@ -112,7 +139,7 @@ pub fn print_batch(ctx: &Context, store: &Store, id: u64) -> anyhow::Result<Stat
         .batch(id)?
         .with_context(|| format!("batch {id} vanished"))?;
     let rows = store.row_results(id)?;
-    ImportReport::of_batch(&batch, &rows).print(ctx.json)?;
+    ImportReport::of_batch(&batch, &rows).print(ctx)?;
     Ok(exit_status(&batch))
 }
 
@@ -202,8 +229,34 @@ fn stage_file(
     let t = import::triage_reporting(parsed.kind, term, &parsed.rows, store, &mut |done| {
         progress(StageStep::Triaged { done, total });
     })?;
+    // A district user (the server runs the command for them) stages only
+    // its own district's completions: anything else is refused before
+    // anything is staged, and the refusal is recorded.
+    if let Some(own) = &ctx.district
+        && t.district.as_ref() != Some(own)
+    {
+        let why = format!(
+            "{} may import only district {own}'s completions: {name} is {}; nothing was staged",
+            ctx.actor,
+            t.district.as_ref().map_or_else(
+                || format!("a {} file of no district", parsed.kind),
+                |d| format!("district {d}'s")
+            )
+        );
+        let refusal = crate::domain::Refusal {
+            seq: 0,
+            user: ctx.actor.clone(),
+            request: "import".to_string(),
+            reason: why.clone(),
+            at: now(),
+        };
+        if let Err(e) = store.add_refusal(refusal) {
+            tracing::error!(error = %e, "could not record a refusal");
+        }
+        return Err(super::Refused(why).into());
+    }
     if let Some(out) = errors_out {
-        write_return_file(out, name, &parsed, &t.results)?;
+        write_return_file(ctx, out, name, &parsed, &t.results)?;
     }
     // The cells are not needed past this point: free them first.
     let import::Parsed {
@@ -255,6 +308,7 @@ fn stage_file(
 
 /// Writes the error return file (SPEC §4), saying where on stderr.
 fn write_return_file(
+    ctx: &Context,
     out: &Path,
     name: &str,
     parsed: &import::Parsed,
@@ -266,17 +320,20 @@ fn write_return_file(
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     if ext.as_deref() != Some(want) {
-        eprintln!(
+        writeln!(
+            ctx.err(),
             "mecred: note: the error return file for {name} is written as .{want} (to {})",
             out.display()
-        );
+        )?;
     }
-    import::return_file::write(out, &parsed.table, parsed.header_index, results)?;
+    let bytes = import::return_file::bytes(out, &parsed.table, parsed.header_index, results)?;
+    ctx.write_file(out, bytes)?;
     let rows = results.iter().filter(|r| !r.problems.is_empty()).count();
-    eprintln!(
+    writeln!(
+        ctx.err(),
         "error return file: {} ({rows} rows with problems)",
         out.display()
-    );
+    )?;
     Ok(())
 }
 

@@ -50,9 +50,9 @@ pub fn run_note(ctx: &Context, a: NoteArgs) -> anyhow::Result<Status> {
     tracing::info!(note = seq, "note added");
     if ctx.json {
         let note = store.notes_for(&on)?.into_iter().find(|n| n.seq == seq);
-        println!("{}", serde_json::to_string_pretty(&note)?);
+        writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&note)?)?;
     } else {
-        println!("note {seq} on {on}");
+        writeln!(ctx.out(), "note {seq} on {on}")?;
     }
     Ok(Status::Ok)
 }
@@ -64,7 +64,7 @@ pub fn run_notes(ctx: &Context, a: NotesArgs) -> anyhow::Result<Status> {
         Some(t) => store.notes_for(&t)?,
         None => store.notes()?,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = ctx.out();
     if ctx.json {
         serde_json::to_writer_pretty(&mut out, &json!({ "notes": notes }))?;
         writeln!(out)?;

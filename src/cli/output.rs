@@ -4,6 +4,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::Context;
+
 use crate::domain::{Batch, Outcome, Problem, ProblemCode, RowResult, Severity, Summary};
 
 /// A file-level problem as JSON: `{code, severity, message}`.
@@ -77,10 +79,10 @@ impl<'a> ImportReport<'a> {
     }
 
     /// Prints the report: JSON, or a table for a person.
-    pub fn print(&self, json: bool) -> anyhow::Result<()> {
+    pub fn print(&self, ctx: &Context) -> anyhow::Result<()> {
         // stdout is line-buffered: a 100,000-row report needs a real buffer.
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        if json {
+        let mut out = std::io::BufWriter::new(ctx.out());
+        if ctx.json {
             serde_json::to_writer_pretty(&mut out, self)?;
             writeln!(out)?;
         } else {
@@ -189,8 +191,9 @@ pub struct BatchLine<'a> {
 }
 
 /// Prints `uploads list`.
-pub fn print_batches(batches: &[Batch], json: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+pub fn print_batches(ctx: &Context, batches: &[Batch]) -> anyhow::Result<()> {
+    let json = ctx.json;
+    let mut out = std::io::BufWriter::new(ctx.out());
     let lines: Vec<BatchLine> = batches
         .iter()
         .map(|b| BatchLine {
@@ -208,6 +211,7 @@ pub fn print_batches(batches: &[Batch], json: bool) -> anyhow::Result<()> {
     if json {
         serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "batches": lines }))?;
         writeln!(out)?;
+        out.flush()?;
         return Ok(());
     }
     if lines.is_empty() {
@@ -229,5 +233,6 @@ pub fn print_batches(batches: &[Batch], json: bool) -> anyhow::Result<()> {
             l.imported_by
         )?;
     }
+    out.flush()?;
     Ok(())
 }

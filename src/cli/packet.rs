@@ -8,10 +8,11 @@
 //! in `index.html` and `manifest.json` with why it is left out. A term with
 //! no confirmed district is refused (exit 1).
 
+use std::io::Write as _;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use serde::Serialize;
 
 use super::args::PacketArgs;
@@ -166,34 +167,35 @@ pub fn run(ctx: &Context, a: PacketArgs) -> anyhow::Result<Status> {
     let store = ctx.open_store()?;
     let (files, included, excluded) = build(&store, ctx.today, a.term, a.district.as_ref())?;
     let bytes = zip(&files)?;
-    std::fs::create_dir_all(&a.output)
-        .with_context(|| format!("cannot create {}", a.output.display()))?;
+    ctx.create_dir_all(&a.output)?;
     let path = a.output.join(file_name(a.term, a.district.as_ref()));
-    std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    let sha256 = sha256_hex(&bytes);
+    ctx.write_file(&path, bytes)?;
     tracing::info!(term = %a.term, districts = included.len(), "packet written");
     let out = PacketJson {
         term: a.term.to_string(),
         file: path,
-        sha256: sha256_hex(&bytes),
+        sha256,
         districts: included.iter().map(ToString::to_string).collect(),
         excluded,
         files: files.len(),
     };
     if ctx.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(Status::Ok);
     }
     for x in &out.excluded {
-        eprintln!("left out {}: {}", x.district, x.reason);
+        writeln!(ctx.err(), "left out {}: {}", x.district, x.reason)?;
     }
-    println!(
+    writeln!(
+        ctx.out(),
         "wrote the {} Department of Education packet ({} file(s), district(s) {}) to {} (sha256 {})",
         out.term,
         out.files,
         out.districts.join(", "),
         out.file.display(),
         out.sha256
-    );
+    )?;
     Ok(Status::Ok)
 }
 

@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use anyhow::Context as _;
-
 use super::args::ReportArgs;
 use super::check::evaluate;
 use super::{Context, Refused, Status};
@@ -122,19 +120,19 @@ pub fn run(ctx: &Context, a: ReportArgs) -> anyhow::Result<Status> {
     let bytes = render(&report, a.format);
     match &a.output {
         Some(path) => {
-            std::fs::write(path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!(
+            ctx.write_file(path, bytes)?;
+            writeln!(
+                ctx.err(),
                 "wrote the {} report for {} to {}",
                 a.term,
                 a.district
                     .as_ref()
                     .map_or("all districts".to_string(), |d| d.to_string()),
                 path.display()
-            );
+            )?;
         }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = ctx.out();
             out.write_all(&bytes)?;
             out.flush()?;
         }

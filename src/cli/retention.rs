@@ -2,6 +2,8 @@
 //! lets go on `--today`, and purging its personal data. The rule and its
 //! dates are in `policy::retention`; the purge itself in the store.
 
+use std::io::Write as _;
+
 use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
@@ -137,7 +139,12 @@ fn redacted_hashes(
 
 /// After the purge: each recorded redacted hash against the report as it
 /// now stands; a difference (a change made meanwhile) is said on stderr.
-fn check_redacted(store: &Store, today: Date, recorded: &[RedactedHash]) -> anyhow::Result<()> {
+fn check_redacted(
+    ctx: &Context,
+    store: &Store,
+    today: Date,
+    recorded: &[RedactedHash],
+) -> anyhow::Result<()> {
     if recorded.is_empty() {
         return Ok(());
     }
@@ -145,24 +152,35 @@ fn check_redacted(store: &Store, today: Date, recorded: &[RedactedHash]) -> anyh
     for r in recorded {
         let now = report_hash(store, &snap, &eval, &r.district, r.term)?;
         if now != r.sha256 {
-            eprintln!(
+            writeln!(
+                ctx.err(),
                 "the {} {} report changed besides the purge (expected {}, now {}): CONFIRM-STALE will show",
-                r.district, r.term, r.sha256, now
-            );
+                r.district,
+                r.term,
+                r.sha256,
+                now
+            )?;
         }
     }
     Ok(())
 }
 
-fn print_human(today: Date, s: &[StudentItem], b: &[BatchItem]) {
-    println!(
+fn print_human(
+    ctx: &Context,
+    today: Date,
+    s: &[StudentItem],
+    b: &[BatchItem],
+) -> anyhow::Result<()> {
+    writeln!(
+        ctx.out(),
         "retention on {today} (records are kept through June 30 two years after their school year):"
-    );
+    )?;
     if s.is_empty() && b.is_empty() {
-        println!("  nothing has passed its keep-until date");
+        writeln!(ctx.out(), "  nothing has passed its keep-until date")?;
     }
     for i in s {
-        println!(
+        writeln!(
+            ctx.out(),
             "  student {} ({}, {}): keep until {}: {}{}",
             i.student_id,
             i.district,
@@ -170,10 +188,11 @@ fn print_human(today: Date, s: &[StudentItem], b: &[BatchItem]) {
             i.keep_until,
             i.status.as_str(),
             why(&i.reasons)
-        );
+        )?;
     }
     for i in b {
-        println!(
+        writeln!(
+            ctx.out(),
             "  batch {} ({}{}, {}): keep until {}: {}{}",
             i.batch,
             i.kind,
@@ -184,8 +203,9 @@ fn print_human(today: Date, s: &[StudentItem], b: &[BatchItem]) {
             i.keep_until,
             i.status.as_str(),
             why(&i.reasons)
-        );
+        )?;
     }
+    Ok(())
 }
 
 fn why(reasons: &[String]) -> String {
@@ -211,9 +231,9 @@ pub fn run_list(ctx: &Context, a: RetentionListArgs) -> anyhow::Result<Status> {
             students: s,
             batches: b,
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&out)?)?;
     } else {
-        print_human(ctx.today, &s, &b);
+        print_human(ctx, ctx.today, &s, &b)?;
     }
     Ok(Status::Ok)
 }
@@ -263,7 +283,7 @@ pub fn run_purge(ctx: &Context, a: RetentionPurgeArgs) -> anyhow::Result<Status>
     drop((snap, eval));
     let outcome = store.purge(&due_s, &due_b, &redacted, &ctx.actor, &at)?;
     if outcome.confirmations_redacted > 0 {
-        check_redacted(&store, ctx.today, &redacted)?;
+        check_redacted(ctx, &store, ctx.today, &redacted)?;
     }
     tracing::info!(
         students = outcome.students.len(),
@@ -282,10 +302,11 @@ pub fn run_purge(ctx: &Context, a: RetentionPurgeArgs) -> anyhow::Result<Status>
         kept_batches: b.into_iter().filter(|i| i.status == Ret::Kept).collect(),
     };
     if ctx.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(Status::Ok);
     }
-    println!(
+    writeln!(
+        ctx.out(),
         "purged the personal data of {} student(s) and {} batch(es){}; {} audit event(s) and {} note(s) redacted; {} confirmation(s) given a redacted hash (they stay current)",
         out.purged_students.len(),
         out.purged_batches.len(),
@@ -294,12 +315,17 @@ pub fn run_purge(ctx: &Context, a: RetentionPurgeArgs) -> anyhow::Result<Status>
         out.events_redacted,
         out.notes_redacted,
         out.confirmations_redacted
-    );
+    )?;
     for i in &out.kept_students {
-        println!("kept student {}:{}", i.student_id, why(&i.reasons));
+        writeln!(
+            ctx.out(),
+            "kept student {}:{}",
+            i.student_id,
+            why(&i.reasons)
+        )?;
     }
     for i in &out.kept_batches {
-        println!("kept batch {}:{}", i.batch, why(&i.reasons));
+        writeln!(ctx.out(), "kept batch {}:{}", i.batch, why(&i.reasons))?;
     }
     Ok(Status::Ok)
 }

@@ -1,8 +1,7 @@
 //! `mecred serve`, and how the UI finds (or starts) the server of its
 //! database: the first `mecred` starts one as its user, in the background,
 //! with its socket in the owner-only database directory; it exits when no
-//! one has used it for a while. A command that needs the database while
-//! an idle server holds it asks the server to step aside.
+//! one has used it for a while. Commands go to it too (see `client`).
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
@@ -16,9 +15,8 @@ use anyhow::{Context as _, bail};
 
 use super::args::ServeArgs;
 use super::{Context, Status};
-use crate::server::wire::{Request, Value};
 use crate::server::{Remote, ServeOptions, serve, socket_path};
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 
 /// How long a server started by the UI waits for a client before exiting
 /// (`MECRED_IDLE_EXIT` seconds overrides it).
@@ -29,7 +27,6 @@ const START_WAIT: Duration = Duration::from_secs(15);
 
 /// `mecred serve`: the server in the foreground.
 pub fn run(ctx: &Context, a: ServeArgs) -> anyhow::Result<Status> {
-    // Never by asking a running server to step aside: that one serves.
     let store = ctx.open_direct()?;
     let group = a.socket.is_some();
     let socket = a.socket.unwrap_or_else(|| socket_path(store.path()));
@@ -100,46 +97,4 @@ pub fn connect_or_start(ctx: &Context, db: &Path) -> anyhow::Result<Arc<Remote>>
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-/// Opens the database for a command: when an idle server holds it (a UI
-/// was closed a moment ago), the server is asked to exit first.
-pub(super) fn open_store(ctx: &Context) -> anyhow::Result<Store> {
-    match ctx.open_direct() {
-        Err(e) if is_busy(&e) => {
-            let db = ctx.db_path()?;
-            let Ok(remote) = Remote::connect(&socket_path(&db), ctx.today) else {
-                return Err(e);
-            };
-            match remote.call(Request::YieldIfIdle) {
-                Ok(Value::Yielding(true)) => {}
-                Ok(_) => {
-                    return Err(e.context(
-                        "mecred UIs are open on this database through its server: \
-                         close them (or work from a UI) and run the command again",
-                    ));
-                }
-                Err(_) => return Err(e),
-            }
-            drop(remote);
-            let start = Instant::now();
-            loop {
-                std::thread::sleep(Duration::from_millis(20));
-                match ctx.open_direct() {
-                    Err(e) if is_busy(&e) && start.elapsed() < Duration::from_secs(5) => {}
-                    r => return r,
-                }
-            }
-        }
-        r => r,
-    }
-}
-
-fn is_busy(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        matches!(
-            c.downcast_ref::<StoreError>(),
-            Some(StoreError::Busy { .. })
-        )
-    })
 }

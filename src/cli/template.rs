@@ -1,5 +1,7 @@
 //! `mecred template --district C [-o FILE.xlsx]`.
 
+use std::io::Write as _;
+
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -29,10 +31,12 @@ pub fn run(ctx: &Context, a: TemplateArgs) -> anyhow::Result<Status> {
         term,
         today: ctx.today,
     };
-    let listed = write(&out, &roster).with_context(|| format!("writing {}", out.display()))?;
-    eprintln!(
+    let (listed, bytes) = write(&roster).with_context(|| format!("writing {}", out.display()))?;
+    ctx.write_file(&out, bytes)?;
+    writeln!(
+        ctx.err(),
         "template for district {code} ({term}): {listed} students -> {}",
         out.display()
-    );
+    )?;
     Ok(Status::Ok)
 }

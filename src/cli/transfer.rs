@@ -2,6 +2,8 @@
 //! issue 5): one `transfer` change set through the store; undone with
 //! `mecred uploads revert ID`.
 
+use std::io::Write as _;
+
 use serde_json::json;
 
 use super::args::TransferArgs;
@@ -30,21 +32,22 @@ pub fn run(ctx: &Context, a: TransferArgs) -> anyhow::Result<Status> {
             "to": { "school": to, "district": to.district() },
             "created_school": t.created_school,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         let created = if t.created_school {
             " (new school)"
         } else {
             ""
         };
-        println!(
+        writeln!(
+            ctx.out(),
             "batch {}: transferred student {} from school {from} (district {}) to school {to}{created} (district {}); undo with `mecred uploads revert {}`",
             t.batch,
             a.student,
             from.district(),
             to.district(),
             t.batch
-        );
+        )?;
     }
     Ok(Status::Ok)
 }

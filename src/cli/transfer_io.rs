@@ -12,15 +12,10 @@ pub fn export(ctx: &Context, a: ExportArgs) -> anyhow::Result<Status> {
     let store = ctx.open_store()?;
     match &a.output {
         Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?;
-            let mut out = BufWriter::new(file);
-            store.export(&mut out)?;
-            out.flush()
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            ctx.write_with(path, |out| Ok(store.export(out)?))?;
         }
         None => {
-            let mut out = BufWriter::new(std::io::stdout().lock());
+            let mut out = BufWriter::new(ctx.out());
             store.export(&mut out)?;
             out.flush()?;
         }
@@ -37,28 +32,30 @@ pub fn restore(ctx: &Context, a: RestoreArgs) -> anyhow::Result<Status> {
     store
         .restore(&mut BufReader::new(file))
         .with_context(|| format!("restoring {}", a.file.display()))?;
-    eprintln!(
+    writeln!(
+        ctx.err(),
         "restored {} into {}",
         a.file.display(),
         store.path().display()
-    );
+    )?;
     Ok(Status::Ok)
 }
 
 /// Writes the synthetic data set.
-pub fn generate(a: GenArgs) -> anyhow::Result<Status> {
+pub fn generate(ctx: &Context, a: GenArgs) -> anyhow::Result<Status> {
     let summary = crate::generate::generate(&crate::generate::GenOptions {
         students: a.students,
         seed: a.seed,
         out_dir: a.output.clone(),
     })?;
-    eprintln!(
+    writeln!(
+        ctx.err(),
         "wrote {} districts, {} schools, {} students in {} files under {}",
         summary.districts,
         summary.schools,
         summary.students,
         summary.files.len(),
         a.output.display()
-    );
+    )?;
     Ok(Status::Ok)
 }

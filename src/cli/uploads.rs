@@ -1,5 +1,7 @@
 //! `mecred uploads list|show|commit|discard|revert`.
 
+use std::io::Write as _;
+
 use anyhow::Context as _;
 
 use super::args::UploadsCommand;
@@ -16,7 +18,12 @@ pub fn run(ctx: &Context, cmd: UploadsCommand) -> anyhow::Result<Status> {
     let store = ctx.open_store()?;
     match cmd {
         UploadsCommand::List => {
-            print_batches(&store.batches()?, ctx.json)?;
+            let mut batches = store.batches()?;
+            // A district user sees its district's batches only.
+            if let Some(own) = &ctx.district {
+                batches.retain(|b| b.district.as_ref() == Some(own));
+            }
+            print_batches(ctx, &batches)?;
             Ok(Status::Ok)
         }
         UploadsCommand::Show { id } => {
@@ -85,12 +92,13 @@ pub fn retriage(
 
 fn settled(ctx: &Context, id: u64, state: BatchState) -> anyhow::Result<Status> {
     if ctx.json {
-        println!(
+        writeln!(
+            ctx.out(),
             "{}",
             serde_json::json!({ "batch": id, "state": state.as_str() })
-        );
+        )?;
     } else {
-        println!("batch {id} {}", state.as_str());
+        writeln!(ctx.out(), "batch {id} {}", state.as_str())?;
     }
     Ok(Status::Ok)
 }

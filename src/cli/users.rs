@@ -2,18 +2,19 @@
 //! change users; who you are is your OS login, never a typed name. The
 //! first user to set up users becomes the database's admin.
 
+use std::io::Write as _;
+
 use serde_json::json;
 
 use super::args::UsersCommand;
 use super::{Context, Refused, Status, now};
 use crate::domain::{Role, User};
-use crate::server::peer::{me, user_name};
 use crate::store::Store;
 
 /// Runs `mecred users …`.
 pub fn run(ctx: &Context, c: UsersCommand) -> anyhow::Result<Status> {
     let store = ctx.open_store()?;
-    let caller = user_name(me());
+    let caller = ctx.os_user();
     match c {
         UsersCommand::List => list(ctx, &store),
         UsersCommand::Add {
@@ -22,7 +23,7 @@ pub fn run(ctx: &Context, c: UsersCommand) -> anyhow::Result<Status> {
             district,
         } => {
             ctx.check_writable("users add")?;
-            admin(&store, &caller, true)?;
+            admin(ctx, &store, &caller, true)?;
             match (role, &district) {
                 (Role::District, None) => {
                     return Err(Refused("a district user needs --district CODE".into()).into());
@@ -44,22 +45,22 @@ pub fn run(ctx: &Context, c: UsersCommand) -> anyhow::Result<Status> {
             };
             store.put_user(&user)?;
             if ctx.json {
-                println!("{}", serde_json::to_string_pretty(&user)?);
+                writeln!(ctx.out(), "{}", serde_json::to_string_pretty(&user)?)?;
             } else {
-                println!("{name} is a{} {}", article(role), role.as_str());
+                writeln!(ctx.out(), "{name} is a{} {}", article(role), role.as_str())?;
             }
             Ok(Status::Ok)
         }
         UsersCommand::Remove { name } => {
             ctx.check_writable("users remove")?;
-            admin(&store, &caller, false)?;
+            admin(ctx, &store, &caller, false)?;
             if name == caller {
                 return Err(Refused("an admin cannot remove themselves".into()).into());
             }
             if !store.remove_user(&name)? {
                 return Err(Refused(format!("{name} is not a user")).into());
             }
-            println!("{name} removed");
+            writeln!(ctx.out(), "{name} removed")?;
             Ok(Status::Ok)
         }
     }
@@ -74,7 +75,7 @@ fn article(r: Role) -> &'static str {
 
 /// Refuses unless `caller` is an admin; with no users yet, `caller`
 /// becomes the admin when `first` (adding the first user).
-fn admin(store: &Store, caller: &str, first: bool) -> anyhow::Result<()> {
+fn admin(ctx: &Context, store: &Store, caller: &str, first: bool) -> anyhow::Result<()> {
     if store.users()?.is_empty() {
         if !first {
             return Err(Refused("there are no users yet".into()).into());
@@ -86,7 +87,10 @@ fn admin(store: &Store, caller: &str, first: bool) -> anyhow::Result<()> {
             added_by: caller.to_string(),
             added_at: now(),
         })?;
-        eprintln!("mecred: {caller} is this database's first user and its admin");
+        writeln!(
+            ctx.err(),
+            "mecred: {caller} is this database's first user and its admin"
+        )?;
         return Ok(());
     }
     match store.user(caller)? {
@@ -104,18 +108,19 @@ fn admin(store: &Store, caller: &str, first: bool) -> anyhow::Result<()> {
 fn list(ctx: &Context, store: &Store) -> anyhow::Result<Status> {
     let users = store.users()?;
     if ctx.json {
-        println!(
+        writeln!(
+            ctx.out(),
             "{}",
             serde_json::to_string_pretty(&json!({ "users": users }))?
-        );
+        )?;
         return Ok(Status::Ok);
     }
     if users.is_empty() {
-        println!("no users yet: the database's owner is its admin");
+        writeln!(ctx.out(), "no users yet: the database's owner is its admin")?;
     }
     for u in users {
         let d = u.district.map(|d| format!(" {d}")).unwrap_or_default();
-        println!("{:<16} {}{d}", u.name, u.role.as_str());
+        writeln!(ctx.out(), "{:<16} {}{d}", u.name, u.role.as_str())?;
     }
     Ok(Status::Ok)
 }

@@ -73,13 +73,28 @@ fn errors_column(table: &Table, header: usize) -> usize {
     existing.unwrap_or_else(|| table.rows.iter().map(Vec::len).max().unwrap_or(0))
 }
 
-/// Writes the return file to `out`: CSV when the upload was CSV, else .xlsx.
+/// Writes the return file of `table` to `out` (see [`bytes`]).
 pub fn write(
     out: &Path,
     table: &Table,
     header: usize,
     results: &[RowResult],
 ) -> Result<(), ReturnFileError> {
+    let bytes = bytes(out, table, header, results)?;
+    std::fs::write(out, bytes).map_err(|e| ReturnFileError::Csv {
+        path: out.display().to_string(),
+        source: e.into(),
+    })
+}
+
+/// The bytes of the return file of `table`: CSV for a CSV upload, else an
+/// .xlsx workbook (`out` names it in errors).
+pub fn bytes(
+    out: &Path,
+    table: &Table,
+    header: usize,
+    results: &[RowResult],
+) -> Result<Vec<u8>, ReturnFileError> {
     let msgs = messages(results);
     let col = errors_column(table, header);
     let errors_for = |i: usize| -> Option<&String> {
@@ -101,15 +116,14 @@ fn write_csv<'a>(
     header: usize,
     col: usize,
     errors_for: impl Fn(usize) -> Option<&'a String>,
-) -> Result<(), ReturnFileError> {
+) -> Result<Vec<u8>, ReturnFileError> {
     let err = |source| ReturnFileError::Csv {
         path: out.display().to_string(),
         source,
     };
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
-        .from_path(out)
-        .map_err(err)?;
+        .from_writer(Vec::new());
     for (i, row) in table.rows.iter().enumerate() {
         let mut fields: Vec<String> = row.iter().map(Cell::shown).collect();
         let value = if i == header {
@@ -127,7 +141,7 @@ fn write_csv<'a>(
         }
         w.write_record(&fields).map_err(err)?;
     }
-    w.flush().map_err(|e| err(e.into()))
+    w.into_inner().map_err(|e| err(e.into_error().into()))
 }
 
 fn write_xlsx<'a>(
@@ -136,7 +150,7 @@ fn write_xlsx<'a>(
     header: usize,
     col: usize,
     errors_for: impl Fn(usize) -> Option<&'a String>,
-) -> Result<(), ReturnFileError> {
+) -> Result<Vec<u8>, ReturnFileError> {
     let err = |source| ReturnFileError::Xlsx {
         path: out.display().to_string(),
         source,
@@ -187,5 +201,5 @@ fn write_xlsx<'a>(
             ws.write_string(r, c16(col), text).map_err(err)?;
         }
     }
-    wb.save(out).map_err(err)
+    wb.save_to_buffer().map_err(err)
 }

@@ -6,7 +6,6 @@
 //! row triages as `unchanged`.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use rust_xlsxwriter::{
     DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet,
@@ -131,14 +130,13 @@ pub fn sorted(students: &[Student]) -> Vec<&Student> {
     v
 }
 
-/// Writes the template to `path`; returns the number of students listed.
-pub fn write(path: &Path, roster: &Roster) -> Result<usize, XlsxError> {
+/// The template workbook's bytes, with the number of students listed.
+pub fn write(roster: &Roster) -> Result<(usize, Vec<u8>), XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_creation_datetime(&date(roster.today)?));
     let listed = completions_sheet(wb.add_worksheet(), roster)?;
     instructions_sheet(wb.add_worksheet(), roster)?;
-    wb.save(path)?;
-    Ok(listed)
+    Ok((listed, wb.save_to_buffer()?))
 }
 
 fn completions_sheet(ws: &mut Worksheet, roster: &Roster) -> Result<usize, XlsxError> {

@@ -32,9 +32,11 @@ const RETRY: Duration = Duration::from_millis(250);
 
 type Reply = Result<Value, String>;
 
-/// What arrives for a waiting call: how far it has got, then its reply.
+/// What arrives for a waiting call: how far it has got (a file being
+/// staged), what its command line writes to standard error, then its reply.
 enum Incoming {
     Progress(StageStep),
+    Output(Vec<u8>),
     Reply(Reply),
 }
 
@@ -168,6 +170,11 @@ impl Remote {
                         let _ = tx.send(Incoming::Progress(step));
                     }
                 }
+                ServerMsg::Output { id, stderr } => {
+                    if let Some(tx) = lock(&me.0.pending).get(&id) {
+                        let _ = tx.send(Incoming::Output(stderr));
+                    }
+                }
                 ServerMsg::Committed { text, writes } => {
                     if let Some(c) = lock(&me.0.changes).as_ref() {
                         c.remote(text, writes);
@@ -236,7 +243,7 @@ impl Remote {
 
     /// Sends `request` and waits for its reply.
     pub fn call(&self, request: Request) -> anyhow::Result<Value> {
-        self.call_with_progress(request, &mut |_| {})
+        self.call_streaming(request, &mut |_| {}, &mut |_| {})
     }
 
     /// [`Remote::call`], handing `progress` each step the server reports
@@ -245,6 +252,25 @@ impl Remote {
         &self,
         request: Request,
         progress: &mut dyn FnMut(StageStep),
+    ) -> anyhow::Result<Value> {
+        self.call_streaming(request, progress, &mut |_| {})
+    }
+
+    /// [`Remote::call`], handing `output` what the server streams of the
+    /// request's command line (its standard error) while it runs.
+    pub fn call_with_output(
+        &self,
+        request: Request,
+        output: &mut dyn FnMut(Vec<u8>),
+    ) -> anyhow::Result<Value> {
+        self.call_streaming(request, &mut |_| {}, output)
+    }
+
+    fn call_streaming(
+        &self,
+        request: Request,
+        progress: &mut dyn FnMut(StageStep),
+        output: &mut dyn FnMut(Vec<u8>),
     ) -> anyhow::Result<Value> {
         let (tx, rx) = channel();
         {
@@ -269,6 +295,7 @@ impl Remote {
         loop {
             match rx.recv() {
                 Ok(Incoming::Progress(step)) => progress(step),
+                Ok(Incoming::Output(bytes)) => output(bytes),
                 Ok(Incoming::Reply(Ok(v))) => return Ok(v),
                 Ok(Incoming::Reply(Err(e))) => return Err(anyhow!(e)),
                 Err(_) => bail!("the mecred server went away before answering"),

@@ -9,10 +9,12 @@
 use std::collections::HashSet;
 
 use super::wire::{Request, ServerMsg, Value};
+use crate::cli::{Cli, Command};
 use crate::domain::{
     Batch, Date, DistrictCode, NoteTarget, Record, RecordKey, Refusal, Role, StudentId, User, Write,
 };
 use crate::store::Store;
+use clap::Parser as _;
 
 /// The user on the other end of a connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +96,127 @@ pub fn kind(r: &Request) -> &'static str {
         Request::Notes => "notes",
         Request::NotesFor(_) => "notes-for",
         Request::CertificatesOf { .. } => "certificates-of",
-        Request::YieldIfIdle => "yield",
+        Request::Run { argv, .. } => command_of(argv).map_or("run", |c| command_kind(&c).0),
+    }
+}
+
+/// The command a [`Request::Run`] runs (`None`: none, or arguments that do
+/// not parse — the run reports that).
+pub fn command_of(argv: &[String]) -> Option<Command> {
+    Cli::try_parse_from(std::iter::once("mecred").chain(argv.iter().map(String::as_str)))
+        .ok()
+        .and_then(|c| c.command)
+}
+
+/// A command's name (as refusals record it) and whether it changes data.
+pub fn command_kind(c: &Command) -> (&'static str, bool) {
+    use crate::cli::args::{
+        CertificatesCommand, FeesCommand, RetentionCommand, UploadsCommand, UsersCommand,
+    };
+    match c {
+        Command::Import(_) => ("import", true),
+        Command::Uploads(UploadsCommand::List) => ("uploads list", false),
+        Command::Uploads(UploadsCommand::Show { .. }) => ("uploads show", false),
+        Command::Uploads(UploadsCommand::Commit { .. }) => ("uploads commit", true),
+        Command::Uploads(UploadsCommand::Discard { .. }) => ("uploads discard", true),
+        Command::Uploads(UploadsCommand::Revert { .. }) => ("uploads revert", true),
+        Command::Template(_) => ("template", false),
+        Command::Check(_) => ("check", false),
+        Command::Ack(_) => ("ack", true),
+        Command::Transfer(_) => ("transfer", true),
+        Command::Edit(_) => ("edit", true),
+        Command::Note(_) => ("note", true),
+        Command::Notes(_) => ("notes", false),
+        Command::Report(_) => ("report", false),
+        Command::Confirm(_) => ("confirm", true),
+        Command::Unconfirm(_) => ("unconfirm", true),
+        Command::Certificates(CertificatesCommand::Issue(_)) => ("certificates issue", true),
+        Command::Verify(_) => ("verify", false),
+        Command::Fees(FeesCommand::Show(_)) => ("fees show", false),
+        Command::Fees(FeesCommand::List(_)) => ("fees list", false),
+        Command::Fees(FeesCommand::Set(_)) => ("fees set", true),
+        Command::Fees(FeesCommand::Statement(_)) => ("fees statement", true),
+        Command::Fees(FeesCommand::Invoiced(_)) => ("fees invoiced", true),
+        Command::Fees(FeesCommand::Paid(_)) => ("fees paid", true),
+        Command::Packet(_) => ("packet", false),
+        Command::Retention(RetentionCommand::List(_)) => ("retention list", false),
+        Command::Retention(RetentionCommand::Purge(_)) => ("retention purge", true),
+        Command::Export(_) => ("export", false),
+        Command::Users(UsersCommand::List) => ("users list", false),
+        Command::Users(UsersCommand::Add { .. }) => ("users add", true),
+        Command::Users(UsersCommand::Remove { .. }) => ("users remove", true),
+        Command::Restore(_) => ("restore", true),
+        Command::Demo(_) => ("demo", true),
+        Command::Serve(_) => ("serve", true),
+        Command::Gen(_) => ("gen", false),
+        Command::Completions(_) => ("completions", false),
+        Command::Man => ("man", false),
+    }
+}
+
+/// Refuses a command line `who`'s role may not run: admins run every
+/// command, operators all but `users`, auditors those that only read plus
+/// `note` and `ack`, and a district user only `import` (staging, of its
+/// own district: see the import), `uploads list`/`show` (its batches),
+/// `report`/`confirm`/`template` of its district, and `verify`.
+pub fn check_command(store: &Store, who: &Who, c: &Command) -> Result<(), String> {
+    let (name, write) = command_kind(c);
+    let role = who.role.as_str();
+    let refused = || format!("{} ({role}) may not run `mecred {name}`", who.name);
+    let users = matches!(c, Command::Users(_));
+    match who.role {
+        Role::Admin => Ok(()),
+        Role::Operator if users => Err(format!(
+            "{} (operator) may not run `mecred {name}`: only an admin manages users",
+            who.name
+        )),
+        Role::Operator => Ok(()),
+        Role::Auditor if users || (write && !matches!(c, Command::Note(_) | Command::Ack(_))) => {
+            Err(refused())
+        }
+        Role::Auditor => Ok(()),
+        Role::District => {
+            let Some(own) = who.district.as_ref() else {
+                return Err(format!(
+                    "{} is a district user without a district",
+                    who.name
+                ));
+            };
+            let other = |d: &DistrictCode| -> Result<(), String> {
+                if d == own {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{} (district {own}) may not see or change district {d}",
+                        who.name
+                    ))
+                }
+            };
+            use crate::cli::args::UploadsCommand;
+            match c {
+                Command::Import(a) if a.commit => Err(format!(
+                    "{} (district {own}) may stage uploads, not commit them: \
+                     run `mecred import` without --commit; an operator commits",
+                    who.name
+                )),
+                Command::Import(_)
+                | Command::Uploads(UploadsCommand::List)
+                | Command::Verify(_) => Ok(()),
+                Command::Uploads(UploadsCommand::Show { id }) => {
+                    own_batch(store, own, *id, &who.name)
+                }
+                Command::Report(a) => match &a.district {
+                    Some(d) => other(d),
+                    None => Err(format!(
+                        "{} (district {own}) may not see the statewide report: give --district {own}",
+                        who.name
+                    )),
+                },
+                Command::Confirm(a) => other(&a.district),
+                Command::Template(a) => other(&a.district),
+                _ => Err(refused()),
+            }
+        }
     }
 }
 
@@ -111,14 +233,19 @@ pub fn is_write(r: &Request) -> bool {
             | Request::ApplyChangeSet { .. }
             | Request::TransferStudent { .. }
             | Request::AddNote { .. }
-            | Request::YieldIfIdle
-    )
+    ) || matches!(r, Request::Run { argv, .. } if command_of(argv).is_some_and(|c| command_kind(&c).1))
 }
 
 /// Refuses what `who`'s role may not ask, before it runs. District
 /// requests naming another district are refused here; lists are filtered
 /// after ([`scope`]).
 pub fn check(store: &Store, who: &Who, r: &Request) -> Result<(), String> {
+    if let Request::Run { argv, .. } = r {
+        return match command_of(argv) {
+            Some(c) => check_command(store, who, &c),
+            None => Ok(()),
+        };
+    }
     let role = who.role.as_str();
     let refused = || format!("{} ({role}) may not {}", who.name, doing(r));
     match who.role {
@@ -286,7 +413,6 @@ fn doing(r: &Request) -> &'static str {
         Request::ApplyChangeSet { .. } => "edit records",
         Request::TransferStudent { .. } => "transfer students",
         Request::AddNote { .. } => "attach notes",
-        Request::YieldIfIdle => "stop the server",
         Request::EventSummaries | Request::Event(_) | Request::EventsFor(_) => "read the audit log",
         Request::CommittedWrites(_) => "read change sets",
         Request::Notes | Request::NotesFor(_) => "read notes",
@@ -312,6 +438,11 @@ pub fn record_refusal(store: &Store, who: &str, r: &Request, reason: &str, at: &
     }
 }
 
+/// Whether the stored student `id` is of district `own`.
+fn student_of_district(store: &Store, own: &DistrictCode, id: &StudentId) -> bool {
+    matches!(store.get(&RecordKey::Student(id.clone())), Ok(Some(Record::Student(s))) if &s.district() == own)
+}
+
 /// A district user's answer: everything of other districts removed.
 /// Acknowledgements and notes on findings are kept for the findings of
 /// their district on `today` (the date their client evaluates on).
@@ -319,9 +450,7 @@ pub fn scope(store: &Store, who: &Who, value: Value, today: Date) -> Value {
     let (Role::District, Some(own)) = (who.role, who.district.as_ref()) else {
         return value;
     };
-    let of_student = |id: &StudentId| -> bool {
-        matches!(store.get(&RecordKey::Student(id.clone())), Ok(Some(Record::Student(s))) if &s.district() == own)
-    };
+    let of_student = |id: &StudentId| student_of_district(store, own, id);
     let record_ok = |r: &Record| record_district(store, r).as_ref() == Some(own);
     let batch_ok = |b: &Batch| b.district.as_ref() == Some(own);
     match value {

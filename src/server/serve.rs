@@ -20,7 +20,8 @@ use super::roles;
 use super::wire::{
     ClientMsg, Request, ServerMsg, VERSION, Value, encode_frame, read_frame, write_frame,
 };
-use crate::domain::{BatchKind, StageStep, Write};
+use crate::cli::LiveErr;
+use crate::domain::{BatchKind, BatchState, StageStep, Write};
 use crate::store::Store;
 use crate::tui::source::Source;
 
@@ -43,15 +44,15 @@ pub fn socket_path(db: &Path) -> PathBuf {
 }
 
 /// An encoded frame, shared by the queues it is pushed to.
-type Frame = Arc<Vec<u8>>;
+pub(super) type Frame = Arc<Vec<u8>>;
 
 /// What every connection shares.
 pub(super) struct Shared {
     pub(super) store: Store,
     source: Arc<dyn Source + Send + Sync>,
-    /// Each connected client's queue of pushed frames and who it is, by
-    /// connection number.
-    clients: Mutex<HashMap<u64, (Sender<Frame>, roles::Who)>>,
+    /// Each connected client's queue of pushed frames and its district,
+    /// by connection number.
+    clients: Mutex<HashMap<u64, Client>>,
     /// When the last client left (or the server started).
     idle_since: Mutex<Instant>,
     next: AtomicU64,
@@ -76,14 +77,15 @@ impl Shared {
         }
     }
 
-    fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, (Sender<Frame>, roles::Who)>> {
+    pub(super) fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Client>> {
         self.clients.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Sends `text` and `writes` to every client but `from`, encoded once
     /// for everyone who sees everything and once per district for district
-    /// users, who get only their district's writes (none: nothing is sent).
-    fn broadcast(&self, from: u64, text: String, writes: Vec<Write>) {
+    /// users, who get only their district's part ([`roles::scope_push`];
+    /// nothing when none of it is theirs).
+    pub(super) fn broadcast(&self, from: u64, text: String, writes: Vec<Write>) {
         let encode = |msg: &ServerMsg| match encode_frame(msg) {
             Ok(f) => Some(Arc::new(f)),
             Err(e) => {
@@ -91,34 +93,34 @@ impl Shared {
                 None
             }
         };
-        let mut all: Option<Option<Frame>> = None;
-        let mut by_district: HashMap<crate::domain::DistrictCode, Option<Frame>> = HashMap::new();
-        for (n, (tx, who)) in self.clients().iter() {
+        let mut frames: HashMap<Option<crate::domain::DistrictCode>, Option<Frame>> =
+            HashMap::new();
+        for (n, client) in self.clients().iter() {
             if *n == from {
                 continue;
             }
-            let frame = match (who.role, &who.district) {
-                (crate::domain::Role::District, Some(own)) => by_district
-                    .entry(own.clone())
-                    .or_insert_with(|| {
-                        let msg = roles::scope_push(&self.store, own, &text, &writes)?;
-                        encode(&msg)
-                    })
-                    .clone(),
-                _ => all
-                    .get_or_insert_with(|| {
-                        encode(&ServerMsg::Committed {
-                            text: text.clone(),
-                            writes: writes.clone(),
-                        })
-                    })
-                    .clone(),
-            };
+            let frame = frames.entry(client.district.clone()).or_insert_with(|| {
+                let msg = match &client.district {
+                    Some(own) => roles::scope_push(&self.store, own, &text, &writes)?,
+                    None => ServerMsg::Committed {
+                        text: text.clone(),
+                        writes: writes.clone(),
+                    },
+                };
+                encode(&msg)
+            });
             if let Some(frame) = frame {
-                let _ = tx.send(frame);
+                let _ = client.pushes.send(Arc::clone(frame));
             }
         }
     }
+}
+
+/// A connected client: its queue of pushed frames, and its district when
+/// it is a district user's (what may be pushed to it).
+pub(super) struct Client {
+    pub(super) pushes: Sender<Frame>,
+    pub(super) district: Option<crate::domain::DistrictCode>,
 }
 
 /// Serves the database `store` on `opts.socket` until idle for
@@ -219,7 +221,17 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> anyhow::Result<()> {
     // own, so a slow client never holds up the one who committed.
     let writer = Arc::new(Mutex::new(writer));
     let (tx, rx) = channel::<Frame>();
-    shared.clients().insert(n, (tx, who.clone()));
+    let district = match who.role {
+        crate::domain::Role::District => who.district.clone(),
+        _ => None,
+    };
+    shared.clients().insert(
+        n,
+        Client {
+            pushes: tx,
+            district,
+        },
+    );
     tracing::info!(
         client = n,
         pid = cred.pid,
@@ -252,7 +264,7 @@ fn serve_requests(
     n: u64,
     who: &roles::Who,
     reader: &mut impl io::Read,
-    writer: &Mutex<BufWriter<UnixStream>>,
+    writer: &Arc<Mutex<BufWriter<UnixStream>>>,
 ) -> anyhow::Result<()> {
     // The date the client evaluates on, from its requests that carry one
     // (the snapshot comes first): a district user's acknowledgements and
@@ -272,7 +284,20 @@ fn serve_requests(
                 let _ = w.write_all(&frame).and_then(|()| w.flush());
             }
         };
-        let (result, made) = run(shared, who, request, today, &mut progress);
+        // A command line's standard error goes to its client as written.
+        let live = Arc::clone(writer);
+        let live_err: LiveErr = Box::new(move |bytes: &[u8]| {
+            let msg = ServerMsg::Output {
+                id,
+                stderr: bytes.to_vec(),
+            };
+            if let Ok(frame) = encode_frame(&msg) {
+                let mut w = live.lock().unwrap_or_else(PoisonError::into_inner);
+                let _ = w.write_all(&frame).and_then(|()| w.flush());
+            }
+        });
+        let (result, made) =
+            run_streaming(shared, who, request, today, &mut progress, Some(live_err));
         let reply = ServerMsg::Reply { id, result };
         // Encoded before the lock: a push to this client waits only for
         // the write.
@@ -298,6 +323,7 @@ type Made = Option<(String, Vec<Write>)>;
 
 /// Runs one request as `who`, within what their role allows: refused
 /// before it runs, or run and its answer narrowed to their district.
+#[cfg(test)]
 pub(super) fn run(
     shared: &Shared,
     who: &roles::Who,
@@ -305,12 +331,25 @@ pub(super) fn run(
     today: crate::domain::Date,
     progress: &mut dyn FnMut(StageStep),
 ) -> (Result<Value, String>, Made) {
+    run_streaming(shared, who, request, today, progress, None)
+}
+
+/// Runs one request as `who` (see `run`), a command line's standard error
+/// streamed to `live_err`.
+pub(super) fn run_streaming(
+    shared: &Shared,
+    who: &roles::Who,
+    request: Request,
+    today: crate::domain::Date,
+    progress: &mut dyn FnMut(StageStep),
+    live_err: Option<LiveErr>,
+) -> (Result<Value, String>, Made) {
     if let Err(why) = roles::check(&shared.store, who, &request) {
         roles::record_refusal(&shared.store, &who.name, &request, &why, &crate::cli::now());
         return (Err(why), None);
     }
     let staging = matches!(request, Request::Stage { .. });
-    let (result, made) = execute(shared, &who.name, request, progress);
+    let (result, made) = execute(shared, who, request, progress, live_err);
     let result = match result {
         Ok(Value::Staged(crate::tui::source::StageOutcome::Staged(id)))
             if staging && who.role == crate::domain::Role::District =>
@@ -349,13 +388,67 @@ fn district_stage(shared: &Shared, who: &roles::Who, id: u64) -> Result<Value, S
     ))
 }
 
-/// Runs one request as `user`.
+/// Each batch's state, by id.
+fn settled(store: &Store) -> anyhow::Result<HashMap<u64, BatchState>> {
+    Ok(store
+        .batches()?
+        .into_iter()
+        .map(|b| (b.id, b.state))
+        .collect())
+}
+
+/// The change sets `user`'s command `name` committed or reverted since
+/// `before`, as one push: a line naming them and their writes in order.
+fn committed_since(
+    shared: &Shared,
+    before: &HashMap<u64, BatchState>,
+    user: &str,
+    name: &str,
+) -> anyhow::Result<Made> {
+    let mut what = Vec::new();
+    let mut writes = Vec::new();
+    for b in shared.store.batches()? {
+        let was = before.get(&b.id).copied();
+        let by_user = b.settled_by.as_deref().unwrap_or(&b.imported_by) == user;
+        if was == Some(b.state) || !by_user {
+            continue;
+        }
+        match b.state {
+            BatchState::Committed => {
+                let w = shared.store.committed_writes(b.id)?;
+                what.push(format!("batch {} committed, {} records", b.id, w.len()));
+                writes.extend(w);
+            }
+            BatchState::Reverted if was == Some(BatchState::Committed) => {
+                let w = shared.store.committed_writes(b.id)?;
+                what.push(format!("batch {} reverted, {} records", b.id, w.len()));
+                writes.extend(w.into_iter().rev().map(|w| Write {
+                    key: w.key,
+                    before: w.after,
+                    after: w.before,
+                }));
+            }
+            _ => {}
+        }
+    }
+    if what.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((
+        format!("{user} ran {name}: {}", what.join("; ")),
+        writes,
+    )))
+}
+
+/// Runs one request as `who`.
 fn execute(
     shared: &Shared,
-    user: &str,
+    who: &roles::Who,
     request: Request,
     progress: &mut dyn FnMut(StageStep),
+    live_err: Option<LiveErr>,
 ) -> (anyhow::Result<Value>, Made) {
+    let user = who.name.as_str();
     let src = &*shared.source;
     let mut made = None;
     let r = (|| -> anyhow::Result<Value> {
@@ -518,13 +611,36 @@ fn execute(
             Request::CertificatesOf { ids, today } => {
                 Value::Certificates(src.certificates_of(&ids, today)?)
             }
-            Request::YieldIfIdle => {
-                let alone = shared.clients().len() <= 1;
-                if alone {
-                    tracing::info!(by = user, "yielding the database to a command");
-                    shared.quit.store(true, Ordering::Relaxed);
-                }
-                Value::Yielding(alone)
+            Request::Run {
+                argv,
+                today,
+                today_given,
+                cwd,
+                inputs,
+                terminal,
+            } => {
+                let before = settled(&shared.store)?;
+                let district = who.district.clone();
+                let name = super::roles::command_of(&argv)
+                    .map_or("a command", |c| super::roles::command_kind(&c).0);
+                let ran = crate::cli::run_for_client(
+                    &shared.store,
+                    &crate::cli::Caller {
+                        user: user.to_string(),
+                        district,
+                    },
+                    crate::cli::Job {
+                        argv,
+                        today,
+                        today_given,
+                        cwd,
+                        inputs,
+                        terminal,
+                    },
+                    live_err,
+                );
+                made = committed_since(shared, &before, user, name)?;
+                Value::Ran(Box::new(ran))
             }
         })
     })();

@@ -126,7 +126,6 @@ fn requests(shared: &Shared, own: bool) -> Vec<Request> {
             ids: students.iter().map(|s| s.id.clone()).collect(),
             today: TODAY,
         },
-        Request::YieldIfIdle,
     ]
 }
 
@@ -509,4 +508,563 @@ fn identity_comes_from_the_users_and_the_owner_until_there_are_any() {
     );
     // Once users are set up, the owner is no one special.
     assert!(identify(&store, "root", "root").is_err());
+}
+
+/// A command line as a client sends it (run from `cwd`, shipping `inputs`).
+fn command(
+    argv: &[&str],
+    cwd: &std::path::Path,
+    inputs: Vec<(std::path::PathBuf, Vec<u8>)>,
+) -> Request {
+    Request::Run {
+        argv: argv.iter().map(ToString::to_string).collect(),
+        today: TODAY,
+        today_given: true,
+        cwd: cwd.to_path_buf(),
+        inputs,
+        terminal: false,
+    }
+}
+
+/// One command line of every kind, on district `d`'s things (`batch` is
+/// one of its upload batches).
+fn command_lines(d: &str, batch: u64, student: &str) -> Vec<Vec<String>> {
+    let b = batch.to_string();
+    let lines: Vec<Vec<&str>> = vec![
+        vec!["import", "completions.csv"],
+        vec!["import", "completions.csv", "--commit"],
+        vec!["uploads", "list"],
+        vec!["uploads", "show", &b],
+        vec!["uploads", "commit", &b],
+        vec!["uploads", "discard", &b],
+        vec!["uploads", "revert", &b],
+        vec!["template", "--district", d],
+        vec!["check"],
+        vec!["ack", "000000000000", "--reason", "r"],
+        vec!["transfer", student, "--school", "017004"],
+        vec!["edit", "--student", student, "--set", "checklist=yes"],
+        vec!["note", "--student", student, "seen"],
+        vec!["notes"],
+        vec![
+            "report",
+            "--term",
+            "fall-2026",
+            "--format",
+            "json",
+            "--district",
+            d,
+        ],
+        vec!["report", "--term", "fall-2026", "--format", "json"],
+        vec!["confirm", "--term", "fall-2026", "--district", d],
+        vec![
+            "unconfirm",
+            "--term",
+            "fall-2026",
+            "--district",
+            d,
+            "--reason",
+            "r",
+        ],
+        vec![
+            "certificates",
+            "issue",
+            "--term",
+            "fall-2026",
+            "-o",
+            "certs",
+        ],
+        vec!["verify", "ABCD-EFGH"],
+        vec!["fees", "show"],
+        vec!["fees", "list"],
+        vec![
+            "fees",
+            "set",
+            "--year",
+            "2026-27",
+            "--core",
+            "1",
+            "--basic",
+            "1",
+            "--advanced",
+            "1",
+        ],
+        vec!["fees", "statement", "--term", "fall-2026", "-o", "fees"],
+        vec!["fees", "invoiced", "N-1", "--invoice", "X"],
+        vec!["fees", "paid", "N-1", "--date", "2026-12-01"],
+        vec!["packet", "--term", "fall-2026", "-o", "packet"],
+        vec!["retention", "list"],
+        vec!["retention", "purge"],
+        vec!["export"],
+        vec!["users", "list"],
+        vec!["users", "add", "x", "--role", "operator"],
+        vec!["users", "remove", "x"],
+    ];
+    lines
+        .into_iter()
+        .map(|l| l.into_iter().map(ToString::to_string).collect())
+        .collect()
+}
+
+/// Whether `role` may run a command line (on its own district's things).
+fn may_run(role: Role, argv: &[String]) -> bool {
+    let name = argv[..2.min(argv.len())].join(" ");
+    let first = argv[0].as_str();
+    let writes = !matches!(
+        first,
+        "check" | "notes" | "report" | "verify" | "packet" | "export" | "template"
+    ) && !matches!(
+        name.as_str(),
+        "uploads list"
+            | "uploads show"
+            | "fees show"
+            | "fees list"
+            | "retention list"
+            | "users list"
+    );
+    match role {
+        Role::Admin => true,
+        Role::Operator => first != "users",
+        Role::Auditor => first != "users" && (!writes || matches!(first, "note" | "ack")),
+        Role::District => {
+            (first == "import" && !argv.iter().any(|a| a == "--commit"))
+                || matches!(name.as_str(), "uploads list" | "uploads show")
+                || matches!(first, "verify" | "confirm" | "template")
+                || (first == "report" && argv.iter().any(|a| a == "--district"))
+        }
+    }
+}
+
+fn batch_of(shared: &Shared, d: &str) -> u64 {
+    shared
+        .store
+        .batches()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.district.as_ref().map(DistrictCode::as_str) == Some(d))
+        .unwrap()
+        .id
+}
+
+#[test]
+fn every_role_against_every_command_line() {
+    let (dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let student = shared
+        .store
+        .students()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.district().as_str() == "017")
+        .unwrap()
+        .id
+        .to_string();
+    let lines = command_lines("017", batch_of(&shared, "017"), &student);
+    assert!(lines.len() > 30);
+    for role in Role::ALL {
+        for argv in &lines {
+            let r = command(
+                &argv.iter().map(String::as_str).collect::<Vec<_>>(),
+                dir.path(),
+                vec![],
+            );
+            assert!(
+                super::roles::command_of(argv).is_some(),
+                "{argv:?} does not parse"
+            );
+            let got = check(&shared.store, &who(role), &r);
+            assert_eq!(
+                got.is_ok(),
+                may_run(role, argv),
+                "{} running {argv:?}: {got:?}",
+                role.as_str()
+            );
+            if let Err(why) = got {
+                assert!(why.contains(&format!("{}-user", role.as_str())), "{why}");
+            }
+        }
+    }
+    // Naming another district's things, a district user is refused.
+    let district = who(Role::District);
+    for argv in command_lines("029", batch_of(&shared, "029"), &student) {
+        let named = matches!(argv[0].as_str(), "report" | "confirm" | "template")
+            || argv.starts_with(&["uploads".to_string(), "show".to_string()]);
+        if named {
+            let r = command(
+                &argv.iter().map(String::as_str).collect::<Vec<_>>(),
+                dir.path(),
+                vec![],
+            );
+            let why = check(&shared.store, &district, &r).unwrap_err();
+            assert!(why.contains("district 017"), "{argv:?}: {why}");
+        }
+    }
+}
+
+#[test]
+fn a_refused_command_is_recorded_under_its_name_and_runs_nothing() {
+    let (dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let before = shared.store.batches().unwrap();
+    let batch = before.last().unwrap().id.to_string();
+    let (r, made) = run(
+        &shared,
+        &who(Role::Auditor),
+        command(&["uploads", "revert", &batch], dir.path(), vec![]),
+        TODAY,
+        &mut |_| {},
+    );
+    let why = r.unwrap_err();
+    assert!(
+        why.contains("auditor-user (auditor) may not run `mecred uploads revert`"),
+        "{why}"
+    );
+    assert!(made.is_none());
+    assert_eq!(shared.store.batches().unwrap(), before);
+    let refusals = shared.store.refusals().unwrap();
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(refusals[0].request, "uploads revert");
+    // A refused read is answered, not recorded.
+    let (r, _) = run(
+        &shared,
+        &who(Role::District),
+        command(&["check"], dir.path(), vec![]),
+        TODAY,
+        &mut |_| {},
+    );
+    assert!(r.is_err());
+    assert_eq!(shared.store.refusals().unwrap().len(), 1);
+}
+
+/// What a command line run by the server for `who` gave back.
+fn ran(
+    shared: &Shared,
+    who: &Who,
+    req: Request,
+) -> (
+    super::wire::Ran,
+    Option<(String, Vec<crate::domain::Write>)>,
+) {
+    match run(shared, who, req, TODAY, &mut |_| {}) {
+        (Ok(Value::Ran(r)), made) => (*r, made),
+        (other, _) => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_district_users_commands_see_and_import_only_its_district() {
+    let (dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let district = who(Role::District);
+    // Its batch list has its district's batches only.
+    let (out, _) = ran(
+        &shared,
+        &district,
+        command(&["--json", "uploads", "list"], dir.path(), vec![]),
+    );
+    assert_eq!(out.exit, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed = v["batches"].as_array().unwrap();
+    assert!(!listed.is_empty());
+    assert!(listed.iter().all(|b| b["district"] == "017"), "{v}");
+    // Another district's file is refused before anything is staged, and
+    // the refusal is recorded.
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let bytes = std::fs::read(fixture.join("completions-029-fall-2026.csv")).unwrap();
+    let before = shared.store.batches().unwrap().len();
+    let (out, made) = ran(
+        &shared,
+        &district,
+        command(
+            &[
+                "import",
+                "in/029.csv",
+                "--kind",
+                "completions",
+                "--term",
+                "fall-2026",
+            ],
+            dir.path(),
+            vec![(dir.path().join("in/029.csv"), bytes)],
+        ),
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.exit, 1, "{said}");
+    assert!(
+        said.contains("may import only district 017's completions"),
+        "{said}"
+    );
+    assert!(said.contains("district 029's"), "{said}");
+    assert!(made.is_none());
+    assert_eq!(shared.store.batches().unwrap().len(), before);
+    let refusals = shared.store.refusals().unwrap();
+    assert_eq!(
+        (refusals.len(), refusals[0].request.as_str()),
+        (1, "import")
+    );
+    // Its own district's file is staged (not committed), by its name.
+    let bytes = std::fs::read(fixture.join("completions-017-fall-2026.xlsx")).unwrap();
+    let (out, made) = ran(
+        &shared,
+        &district,
+        command(
+            &["--json", "import", "/abs/017.xlsx", "--term", "fall-2026"],
+            dir.path(),
+            vec![(std::path::PathBuf::from("/abs/017.xlsx"), bytes)],
+        ),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["district"].as_str(), v["committed"].as_bool()),
+        (Some("017"), Some(false)),
+        "{v}"
+    );
+    assert!(made.is_none());
+    let staged = shared.store.batches().unwrap().pop().unwrap();
+    assert_eq!(staged.imported_by, "district-user");
+    // Its report is its district's; another's is refused.
+    let (out, _) = ran(
+        &shared,
+        &district,
+        command(
+            &[
+                "report",
+                "--term",
+                "fall-2026",
+                "--format",
+                "csv",
+                "--district",
+                "017",
+            ],
+            dir.path(),
+            vec![],
+        ),
+    );
+    assert_eq!(out.exit, 0);
+    let (r, _) = run(
+        &shared,
+        &district,
+        command(
+            &[
+                "report",
+                "--term",
+                "fall-2026",
+                "--format",
+                "csv",
+                "--district",
+                "029",
+            ],
+            dir.path(),
+            vec![],
+        ),
+        TODAY,
+        &mut |_| {},
+    );
+    assert!(
+        r.unwrap_err()
+            .contains("may not see or change district 029")
+    );
+}
+
+#[test]
+fn a_command_the_server_runs_gives_back_output_files_and_exit_status() {
+    let (dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let admin = who(Role::Admin);
+    // A file is handed back under the client's directory, not written.
+    let (out, made) = ran(
+        &shared,
+        &admin,
+        command(
+            &[
+                "report",
+                "--term",
+                "fall-2026",
+                "--format",
+                "csv",
+                "-o",
+                "sub/../r.csv",
+            ],
+            dir.path(),
+            vec![],
+        ),
+    );
+    assert_eq!(out.exit, 0);
+    assert!(made.is_none());
+    assert_eq!(out.files.len(), 1);
+    assert_eq!(out.files[0].0, dir.path().join("r.csv"));
+    assert!(
+        out.files[0].1.starts_with(b"Term,District"),
+        "{:?}",
+        &out.files[0].1[..20]
+    );
+    assert!(!dir.path().join("r.csv").exists());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("to sub/../r.csv"));
+    // Usage (2), bad input (1) and the `mecred: …` line.
+    let (out, _) = ran(&shared, &admin, command(&["report"], dir.path(), vec![]));
+    assert_eq!(out.exit, 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--term"));
+    let (out, _) = ran(
+        &shared,
+        &admin,
+        command(&["uploads", "show", "999"], dir.path(), vec![]),
+    );
+    assert_eq!(out.exit, 1);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "mecred: there is no batch 999 (see `mecred uploads list`)\n"
+    );
+    // A file the client did not send cannot be read on the server.
+    let (out, _) = ran(
+        &shared,
+        &admin,
+        command(&["import", "/etc/hostname"], dir.path(), vec![]),
+    );
+    assert_eq!(out.exit, 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the client did not send it"));
+    // Commands that need the database to themselves are not run.
+    for argv in [
+        &["demo", "--no-ui"][..],
+        &["restore", "x"],
+        &["gen", "--students", "1", "-o", "g"],
+    ] {
+        let (out, _) = ran(&shared, &admin, command(argv, dir.path(), vec![]));
+        assert_eq!(out.exit, 1, "{argv:?}");
+        assert!(!dir.path().join("g").exists());
+    }
+    // A commit is pushed, naming who ran what.
+    let batch = shared.store.batches().unwrap().last().unwrap().id;
+    let (out, made) = ran(
+        &shared,
+        &admin,
+        command(
+            &["uploads", "revert", &batch.to_string()],
+            dir.path(),
+            vec![],
+        ),
+    );
+    assert_eq!(out.exit, 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let (text, writes) = made.expect("no push");
+    assert_eq!(
+        text,
+        format!(
+            "admin-user ran uploads revert: batch {batch} reverted, {} records",
+            writes.len()
+        )
+    );
+    assert!(!writes.is_empty());
+}
+
+#[test]
+fn a_district_users_client_is_pushed_only_its_districts_writes() {
+    use super::serve::Client;
+    use super::wire::{ServerMsg, read_frame};
+    let (_dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let students = shared.store.students().unwrap();
+    let of = |d: &str| {
+        let s = students
+            .iter()
+            .find(|s| s.district().as_str() == d)
+            .unwrap()
+            .clone();
+        let mut after = s.clone();
+        after.notes = Some("pushed".into());
+        crate::domain::Write {
+            key: RecordKey::Student(s.id.clone()),
+            before: Some(crate::domain::Record::Student(s)),
+            after: Some(crate::domain::Record::Student(after)),
+        }
+    };
+    let mut queues = Vec::new();
+    for (n, district) in [(1, None), (2, Some("017")), (3, Some("036"))] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        shared.clients().insert(
+            n,
+            Client {
+                pushes: tx,
+                district: district.map(|d| DistrictCode::parse(d).unwrap()),
+            },
+        );
+        queues.push(rx);
+    }
+    let got = |rx: &std::sync::mpsc::Receiver<super::serve::Frame>| {
+        rx.try_iter()
+            .map(
+                |f| match read_frame::<ServerMsg>(&mut f.as_slice()).unwrap() {
+                    Some(ServerMsg::Committed { text, writes }) => (text, writes),
+                    other => panic!("{other:?}"),
+                },
+            )
+            .collect::<Vec<_>>()
+    };
+    let (w017, w029) = (of("017"), of("029"));
+    shared.broadcast(
+        9,
+        "ana ran edit: batch 12 committed, 2 records".into(),
+        vec![w017.clone(), w029.clone()],
+    );
+    shared.broadcast(9, "ana moved 029's student".into(), vec![w029.clone()]);
+    let operator = got(&queues[0]);
+    assert_eq!(operator.len(), 2);
+    assert_eq!(operator[0].1, vec![w017.clone(), w029]);
+    // 017 hears of its own write only, in a line that names no one else's;
+    // 036 hears nothing.
+    assert_eq!(
+        got(&queues[1]),
+        vec![(
+            "ana committed a change set: 1 records of district 017".to_string(),
+            vec![w017]
+        )]
+    );
+    assert!(got(&queues[2]).is_empty());
+}
+
+#[test]
+fn a_commands_standard_error_is_streamed_with_progress_for_a_terminal() {
+    use std::sync::{Arc, Mutex};
+    let (dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let bytes = std::fs::read(fixture.join("completions-029-fall-2026.csv")).unwrap();
+    for terminal in [true, false] {
+        let streamed = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&streamed);
+        let mut req = command(
+            &[
+                "import",
+                "up.csv",
+                "--term",
+                "fall-2026",
+                "--errors-out",
+                "e.csv",
+            ],
+            dir.path(),
+            vec![(dir.path().join("up.csv"), bytes.clone())],
+        );
+        if let Request::Run { terminal: t, .. } = &mut req {
+            *t = terminal;
+        }
+        let (result, _) = super::serve::run_streaming(
+            &shared,
+            &who(Role::Operator),
+            req,
+            TODAY,
+            &mut |_| {},
+            Some(Box::new(move |b: &[u8]| {
+                sink.lock().unwrap().extend_from_slice(b)
+            })),
+        );
+        let Ok(Value::Ran(ran)) = result else {
+            panic!("{result:?}")
+        };
+        // Everything on stderr came as it was written, none at the end.
+        assert!(ran.stderr.is_empty());
+        let said = String::from_utf8(streamed.lock().unwrap().clone()).unwrap();
+        assert!(
+            said.contains("error return file: e.csv (7 rows with problems)"),
+            "{said}"
+        );
+        assert_eq!(said.contains("storing 35 of 35 rows"), terminal, "{said:?}");
+        assert_eq!(ran.exit, 1);
+    }
 }

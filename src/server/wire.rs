@@ -9,6 +9,7 @@
 //! [`Source`]: crate::tui::Source
 
 use std::io::{self, Read};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -23,7 +24,7 @@ use crate::store::{ConfirmationRecord, Event};
 use crate::tui::source::{CertificateStanding, EventSummary, ReportData, StageOutcome};
 
 /// The protocol version; a client and server that differ refuse each other.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The largest frame accepted (a whole 250,000-student snapshot is ~150 MB).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -114,6 +115,14 @@ pub enum ServerMsg {
         id: u64,
         /// Its value, or why it failed (the message the UI shows).
         result: Result<Value, String>,
+    },
+    /// What a command line being run for request `id` wrote to its
+    /// standard error so far (streamed as it comes, before the reply).
+    Output {
+        /// The [`Request::Run`]'s id.
+        id: u64,
+        /// The bytes written.
+        stderr: Vec<u8>,
     },
     /// Someone else committed a change set: its writes, and a line for the
     /// status bar (`ana committed batch 17 …`).
@@ -222,9 +231,43 @@ pub enum Request {
         ids: Vec<StudentId>,
         today: Date,
     },
-    /// Exit if the asker is the only client (a command line that needs the
-    /// database itself); answers whether the server is exiting.
-    YieldIfIdle,
+    /// A `mecred` command line, run by the server on its database as the
+    /// client's user (who is never sent): answered by [`Value::Ran`].
+    Run {
+        /// The arguments after the program name, as typed.
+        argv: Vec<String>,
+        /// Today as the client takes it (`--today`, `MECRED_TODAY`, or its
+        /// local date).
+        today: Date,
+        /// Whether the client was given today.
+        today_given: bool,
+        /// The client's working directory: the command's relative paths
+        /// are the client's.
+        cwd: PathBuf,
+        /// The files the command reads, read by the client (the server
+        /// may not be able to), by absolute path.
+        inputs: Vec<(PathBuf, Vec<u8>)>,
+        /// Whether the client's standard error is a terminal (progress is
+        /// shown on one).
+        terminal: bool,
+    },
+}
+
+/// What a command line run by the server printed, wrote and exited with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ran {
+    /// Its standard output.
+    pub stdout: Vec<u8>,
+    /// Its standard error (what was not streamed as
+    /// [`ServerMsg::Output`]).
+    pub stderr: Vec<u8>,
+    /// The directories it created, by absolute path (the client creates
+    /// them).
+    pub dirs: Vec<PathBuf>,
+    /// The files it wrote, by absolute path (the client writes them).
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// Its exit status, as `mecred` run directly would give it.
+    pub exit: u8,
 }
 
 impl Request {
@@ -279,7 +322,7 @@ pub enum Value {
     NoteId(u64),
     Notes(Vec<Note>),
     Certificates(Vec<CertificateStanding>),
-    Yielding(bool),
+    Ran(Box<Ran>),
 }
 
 #[cfg(test)]
