@@ -187,3 +187,45 @@ fn two_uis_share_the_server_one_commits_the_other_is_told() {
         tmux(&["kill-session", "-t", s]);
     }
 }
+
+#[test]
+fn a_ui_whose_terminal_goes_away_exits_instead_of_spinning() {
+    let Some((_one, dir)) = setup() else {
+        return;
+    };
+    let db = dir.path().join("db");
+    let bin = env!("CARGO_BIN_EXE_mecred");
+    let built = Command::new(bin)
+        .args(["--db", &db.display().to_string(), "demo", "--no-ui"])
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    // In a session of its own (as `runuser -l` or sshd can leave it), a
+    // killed terminal sends it no SIGHUP: its reads just come back empty.
+    let session = format!("mecred-e2e-hangup-{}", std::process::id());
+    let cmd = format!(
+        "MECRED_NO_SERVER=1 NO_COLOR=1 setsid -w {bin} --db {} --today 2026-12-04",
+        db.display()
+    );
+    start(&session, 80, &cmd);
+    wait_for(&session, "Districts 1/");
+    let db_arg = db.display().to_string();
+    let running = || {
+        Command::new("pgrep")
+            .args(["-f", &format!("{bin} --db {db_arg}")])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(running());
+    tmux(&["kill-session", "-t", &session]);
+    let start = std::time::Instant::now();
+    while running() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "mecred still runs 10 s after its terminal went away"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}

@@ -389,23 +389,72 @@ fn search_worker(jobs: &Receiver<SearchJob>, results: &Sender<Msg>) {
     }
 }
 
-/// Blocks on crossterm's `read()` and forwards every event.
+/// Forwards every terminal event. It waits on the terminal itself, so
+/// that a terminal that went away (an SSH connection dropped, a tmux pane
+/// killed: the tty hung up, and reads give nothing forever) ends the UI
+/// instead of leaving it spinning on empty reads; crossterm's `read()`
+/// does not tell that end apart from no input.
 fn input_thread(tx: Sender<Msg>) {
     thread::spawn(move || {
+        let hung_up = Terminal::open();
         loop {
-            match event::read() {
-                Ok(ev) => {
-                    if tx.send(Msg::Term(ev)).is_err() {
+            if hung_up.wait() {
+                let _ = tx.send(Msg::InputFailed("the terminal went away".into()));
+                return;
+            }
+            // Whatever is there (keys, or a resize crossterm noticed):
+            // read without blocking.
+            loop {
+                match event::poll(std::time::Duration::ZERO).and_then(|ready| {
+                    if ready {
+                        event::read().map(Some)
+                    } else {
+                        Ok(None)
+                    }
+                }) {
+                    Ok(Some(ev)) => {
+                        if tx.send(Msg::Term(ev)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = tx.send(Msg::InputFailed(e.to_string()));
                         return;
                     }
-                }
-                Err(e) => {
-                    let _ = tx.send(Msg::InputFailed(e.to_string()));
-                    return;
                 }
             }
         }
     });
+}
+
+/// The terminal crossterm reads (standard input when it is one, else
+/// `/dev/tty`), watched for a hang-up.
+struct Terminal(Option<std::fs::File>);
+
+impl Terminal {
+    fn open() -> Terminal {
+        // SAFETY: isatty has no preconditions.
+        if unsafe { libc::isatty(0) } == 1 {
+            return Terminal(None);
+        }
+        Terminal(std::fs::File::open("/dev/tty").ok())
+    }
+
+    /// Waits up to 100 ms for input (a resize shows up at the latest
+    /// then); whether the terminal hung up.
+    fn wait(&self) -> bool {
+        use std::os::fd::AsRawFd;
+        let fd = self.0.as_ref().map_or(0, AsRawFd::as_raw_fd);
+        let mut fds = [libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        }];
+        // SAFETY: one valid pollfd, its length given.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), 1, 100) };
+        n > 0 && fds[0].revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+    }
 }
 
 /// Handles one message from the channel; returns the effects to run.
