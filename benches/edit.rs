@@ -3,9 +3,9 @@
 //! and removed) and the apply (one change set, re-evaluation, screens read
 //! again). Target: under 300 ms together.
 //!
-//! Measured (medians, 250k state, this 2-core VM): preview 87 ms, preview
-//! + apply 220 ms quiet; 89 / 207–222 ms with a build on the other core.
-//! Before
+//! Measured (medians, 250k state, this 2-core VM): preview 87 ms and
+//! preview plus apply 220 ms quiet; 89 / 207–222 ms with a build on the
+//! other core. Before
 //! mimalloc became the allocator: preview 144–209 ms, preview + apply
 //! 322–466 ms, a third of it in glibc's malloc and free (consolidating and
 //! unlinking chunks as 10,000 students were cloned and dropped). Earlier

@@ -19,7 +19,7 @@ use super::args::{CertificatesCommand, FeesCommand};
 use super::context::{Io, normal};
 use super::{Cli, Command, Context, Refused, Served, Status};
 use crate::domain::{Date, DistrictCode};
-use crate::server::wire::{Ran, Request, Value};
+use crate::server::wire::{Ran, Request, Stream, Value};
 use crate::server::{Remote, socket_path};
 use crate::store::Store;
 
@@ -146,7 +146,10 @@ pub fn run_remote(ctx: &Context, remote: &Remote, command: &Command) -> anyhow::
         std::io::stderr().is_terminal()
     };
     // Its standard error comes as it is written (progress, notes), then
+    // its standard output (printed as it comes) and files in pieces, then
     // the answer.
+    let mut files: std::collections::HashMap<PathBuf, Vec<u8>> = std::collections::HashMap::new();
+    let mut printed = Ok(());
     let value = remote.call_with_output(
         Request::Run {
             argv,
@@ -156,14 +159,29 @@ pub fn run_remote(ctx: &Context, remote: &Remote, command: &Command) -> anyhow::
             inputs,
             terminal,
         },
-        &mut |bytes| {
-            let mut err = std::io::stderr().lock();
-            let _ = err.write_all(&bytes).and_then(|()| err.flush());
+        &mut |to, bytes| match to {
+            Stream::Stderr => {
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all(&bytes).and_then(|()| err.flush());
+            }
+            Stream::Stdout => {
+                if printed.is_ok() {
+                    let mut out = std::io::stdout().lock();
+                    printed = out.write_all(&bytes).and_then(|()| out.flush());
+                }
+            }
+            Stream::File(path) => files.entry(path).or_default().extend_from_slice(&bytes),
         },
     )?;
-    let Value::Ran(ran) = value else {
+    printed?;
+    let Value::Ran(mut ran) = value else {
         bail!("the mecred server answered a command with something else");
     };
+    for (path, bytes) in &mut ran.files {
+        if let Some(sent) = files.remove(path) {
+            *bytes = sent;
+        }
+    }
     // What the command did is said even when a file cannot be written
     // here (the server may have committed already).
     let written = write_back(&ran, &outputs(command, &cwd));

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, anyhow, bail};
 
-use super::wire::{ClientMsg, Request, ServerMsg, VERSION, Value, read_frame, write_frame};
+use super::wire::{ClientMsg, Request, ServerMsg, Stream, VERSION, Value, read_frame, write_frame};
 use crate::domain::{
     Ack, Batch, BatchKind, Date, District, DistrictCode, ExamAttempt, FeeStatement, Note,
     NoteTarget, Record, RecordKey, RowResult, School, SchoolCode, StageStep, Student, StudentId,
@@ -36,7 +36,7 @@ type Reply = Result<Value, String>;
 /// staged), what its command line writes to standard error, then its reply.
 enum Incoming {
     Progress(StageStep),
-    Output(Vec<u8>),
+    Output(Stream, Vec<u8>),
     Reply(Reply),
 }
 
@@ -170,9 +170,9 @@ impl Remote {
                         let _ = tx.send(Incoming::Progress(step));
                     }
                 }
-                ServerMsg::Output { id, stderr } => {
+                ServerMsg::Output { id, to, bytes } => {
                     if let Some(tx) = lock(&me.0.pending).get(&id) {
-                        let _ = tx.send(Incoming::Output(stderr));
+                        let _ = tx.send(Incoming::Output(to, bytes));
                     }
                 }
                 ServerMsg::Committed { text, writes } => {
@@ -243,7 +243,7 @@ impl Remote {
 
     /// Sends `request` and waits for its reply.
     pub fn call(&self, request: Request) -> anyhow::Result<Value> {
-        self.call_streaming(request, &mut |_| {}, &mut |_| {})
+        self.call_streaming(request, &mut |_| {}, &mut |_, _| {})
     }
 
     /// [`Remote::call`], handing `progress` each step the server reports
@@ -253,15 +253,15 @@ impl Remote {
         request: Request,
         progress: &mut dyn FnMut(StageStep),
     ) -> anyhow::Result<Value> {
-        self.call_streaming(request, progress, &mut |_| {})
+        self.call_streaming(request, progress, &mut |_, _| {})
     }
 
     /// [`Remote::call`], handing `output` what the server streams of the
-    /// request's command line (its standard error) while it runs.
+    /// request's command line before the reply, and where it goes.
     pub fn call_with_output(
         &self,
         request: Request,
-        output: &mut dyn FnMut(Vec<u8>),
+        output: &mut dyn FnMut(Stream, Vec<u8>),
     ) -> anyhow::Result<Value> {
         self.call_streaming(request, &mut |_| {}, output)
     }
@@ -270,7 +270,7 @@ impl Remote {
         &self,
         request: Request,
         progress: &mut dyn FnMut(StageStep),
-        output: &mut dyn FnMut(Vec<u8>),
+        output: &mut dyn FnMut(Stream, Vec<u8>),
     ) -> anyhow::Result<Value> {
         let (tx, rx) = channel();
         {
@@ -295,7 +295,7 @@ impl Remote {
         loop {
             match rx.recv() {
                 Ok(Incoming::Progress(step)) => progress(step),
-                Ok(Incoming::Output(bytes)) => output(bytes),
+                Ok(Incoming::Output(to, bytes)) => output(to, bytes),
                 Ok(Incoming::Reply(Ok(v))) => return Ok(v),
                 Ok(Incoming::Reply(Err(e))) => return Err(anyhow!(e)),
                 Err(_) => bail!("the mecred server went away before answering"),

@@ -18,7 +18,8 @@ use anyhow::Context as _;
 use super::peer::{peer, user_name};
 use super::roles;
 use super::wire::{
-    ClientMsg, Request, ServerMsg, VERSION, Value, encode_frame, read_frame, write_frame,
+    ClientMsg, PIECE, Request, ServerMsg, Stream, VERSION, Value, encode_frame, read_frame,
+    write_frame,
 };
 use crate::cli::LiveErr;
 use crate::domain::{BatchKind, BatchState, StageStep, Write};
@@ -289,7 +290,8 @@ fn serve_requests(
         let live_err: LiveErr = Box::new(move |bytes: &[u8]| {
             let msg = ServerMsg::Output {
                 id,
-                stderr: bytes.to_vec(),
+                to: Stream::Stderr,
+                bytes: bytes.to_vec(),
             };
             if let Ok(frame) = encode_frame(&msg) {
                 let mut w = live.lock().unwrap_or_else(PoisonError::into_inner);
@@ -298,10 +300,24 @@ fn serve_requests(
         });
         let (result, made) =
             run_streaming(shared, who, request, today, &mut progress, Some(live_err));
+        // A command's output goes ahead in pieces: its reply stays small
+        // however much it wrote.
+        let result = match result {
+            Ok(Value::Ran(ran)) => send_output(writer, id, *ran)
+                .map(|ran| Value::Ran(Box::new(ran)))
+                .map_err(|e| format!("the answer could not be sent: {e}")),
+            other => other,
+        };
         let reply = ServerMsg::Reply { id, result };
         // Encoded before the lock: a push to this client waits only for
-        // the write.
-        let sent = encode_frame(&reply).and_then(|frame| {
+        // the write. An answer too big for a frame fails as such.
+        let frame = encode_frame(&reply).or_else(|e| {
+            encode_frame(&ServerMsg::Reply {
+                id,
+                result: Err(format!("the answer could not be sent: {e}")),
+            })
+        });
+        let sent = frame.and_then(|frame| {
             let mut w = writer.lock().unwrap_or_else(PoisonError::into_inner);
             w.write_all(&frame)?;
             w.flush()
@@ -316,6 +332,34 @@ fn serve_requests(
         }
     }
     Ok(())
+}
+
+/// Sends a command's standard output and files to its client in pieces
+/// ([`ServerMsg::Output`]); returns what is left to reply: the files
+/// listed, empty.
+pub(super) fn send_output(
+    writer: &Mutex<BufWriter<UnixStream>>,
+    id: u64,
+    mut ran: crate::server::wire::Ran,
+) -> io::Result<crate::server::wire::Ran> {
+    let send = |to: &Stream, bytes: &[u8]| -> io::Result<()> {
+        for piece in bytes.chunks(PIECE) {
+            let frame = encode_frame(&ServerMsg::Output {
+                id,
+                to: to.clone(),
+                bytes: piece.to_vec(),
+            })?;
+            let mut w = writer.lock().unwrap_or_else(PoisonError::into_inner);
+            w.write_all(&frame)?;
+            w.flush()?;
+        }
+        Ok(())
+    };
+    send(&Stream::Stdout, &std::mem::take(&mut ran.stdout))?;
+    for (path, bytes) in &mut ran.files {
+        send(&Stream::File(path.clone()), &std::mem::take(bytes))?;
+    }
+    Ok(ran)
 }
 
 /// What a committing request made: the status line and the writes.

@@ -1068,3 +1068,61 @@ fn a_commands_standard_error_is_streamed_with_progress_for_a_terminal() {
         assert_eq!(ran.exit, 1);
     }
 }
+
+#[test]
+fn a_commands_output_goes_ahead_in_pieces_and_the_reply_stays_small() {
+    use super::wire::{PIECE, Ran, ServerMsg, Stream, read_frame};
+    let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+    let writer = std::sync::Mutex::new(std::io::BufWriter::new(a));
+    let big: Vec<u8> = (0..PIECE * 2 + 7).map(|i| (i % 251) as u8).collect();
+    let file = std::path::PathBuf::from("/x/report.md");
+    let empty = std::path::PathBuf::from("/x/empty.csv");
+    let ran = Ran {
+        stdout: big.clone(),
+        files: vec![
+            (file.clone(), b"# report\n".to_vec()),
+            (empty.clone(), Vec::new()),
+        ],
+        exit: 0,
+        ..Ran::default()
+    };
+    // The client's side reads while the server's writes.
+    let reader = std::thread::spawn(move || {
+        let mut r = std::io::BufReader::new(b);
+        let mut frames = Vec::new();
+        while let Some(msg) = read_frame::<ServerMsg>(&mut r).unwrap() {
+            frames.push(msg);
+        }
+        frames
+    });
+    let left = super::serve::send_output(&writer, 7, ran).unwrap();
+    drop(writer);
+    // The reply lists the files, empty: their bytes went ahead.
+    assert!(left.stdout.is_empty());
+    assert_eq!(
+        left.files,
+        vec![(file.clone(), Vec::new()), (empty, Vec::new())]
+    );
+    let (mut stdout, mut pieces, mut of_file) = (Vec::new(), 0, Vec::new());
+    for msg in reader.join().unwrap() {
+        let ServerMsg::Output { id, to, bytes } = msg else {
+            panic!("{msg:?}")
+        };
+        assert_eq!(id, 7);
+        assert!(bytes.len() <= PIECE);
+        match to {
+            Stream::Stdout => {
+                pieces += 1;
+                stdout.extend(bytes);
+            }
+            Stream::File(p) => {
+                assert_eq!(p, file);
+                of_file.extend(bytes);
+            }
+            Stream::Stderr => panic!("stderr"),
+        }
+    }
+    assert_eq!(pieces, 3);
+    assert_eq!(stdout, big);
+    assert_eq!(of_file, b"# report\n");
+}

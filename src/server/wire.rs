@@ -77,6 +77,21 @@ pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read) -> io::Result<Option<T
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
+/// The most bytes of a command's output in one [`ServerMsg::Output`].
+pub const PIECE: usize = 1 << 20;
+
+/// Where a piece of a command's output goes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Stream {
+    /// Its standard error.
+    Stderr,
+    /// Its standard output.
+    Stdout,
+    /// A file it wrote (by absolute path; listed again, empty, in its
+    /// [`Ran`]).
+    File(std::path::PathBuf),
+}
+
 /// What a client sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ClientMsg {
@@ -116,13 +131,17 @@ pub enum ServerMsg {
         /// Its value, or why it failed (the message the UI shows).
         result: Result<Value, String>,
     },
-    /// What a command line being run for request `id` wrote to its
-    /// standard error so far (streamed as it comes, before the reply).
+    /// A piece of what a command line being run for request `id` wrote,
+    /// before the reply: its standard error as it comes, then its standard
+    /// output and files in pieces of at most [`PIECE`] bytes (so no frame
+    /// grows with what a command writes).
     Output {
         /// The [`Request::Run`]'s id.
         id: u64,
+        /// Where it goes.
+        to: Stream,
         /// The bytes written.
-        stderr: Vec<u8>,
+        bytes: Vec<u8>,
     },
     /// Someone else committed a change set: its writes, and a line for the
     /// status bar (`ana committed batch 17 …`).
