@@ -481,6 +481,9 @@ pub enum UsersCommand {
         /// The OS login name.
         name: String,
     },
+    /// Every write the server refused: who, what, why, when (oldest
+    /// first).
+    Refusals,
 }
 
 fn parse_role(s: &str) -> Result<crate::domain::Role, String> {

@@ -17,6 +17,7 @@ pub fn run(ctx: &Context, c: UsersCommand) -> anyhow::Result<Status> {
     let caller = ctx.os_user();
     match c {
         UsersCommand::List => list(ctx, &store),
+        UsersCommand::Refusals => refusals(ctx, &store),
         UsersCommand::Add {
             name,
             role,
@@ -103,6 +104,28 @@ fn admin(ctx: &Context, store: &Store, caller: &str, first: bool) -> anyhow::Res
         .into()),
         None => Err(Refused(format!("{caller} is not a user of this database")).into()),
     }
+}
+
+/// `users refusals`: every refused write, oldest first.
+fn refusals(ctx: &Context, store: &Store) -> anyhow::Result<Status> {
+    let refusals = store.refusals()?;
+    let mut out = ctx.out();
+    if ctx.json {
+        let doc = json!({ "refusals": refusals });
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        return Ok(Status::Ok);
+    }
+    if refusals.is_empty() {
+        writeln!(out, "no write has been refused")?;
+    }
+    for r in refusals {
+        writeln!(
+            out,
+            "{:>5}  {}  {:<12}  {:<20}  {}",
+            r.seq, r.at, r.user, r.request, r.reason
+        )?;
+    }
+    Ok(Status::Ok)
 }
 
 fn list(ctx: &Context, store: &Store) -> anyhow::Result<Status> {

@@ -145,6 +145,7 @@ pub fn command_kind(c: &Command) -> (&'static str, bool) {
         Command::Users(UsersCommand::List) => ("users list", false),
         Command::Users(UsersCommand::Add { .. }) => ("users add", true),
         Command::Users(UsersCommand::Remove { .. }) => ("users remove", true),
+        Command::Users(UsersCommand::Refusals) => ("users refusals", false),
         Command::Restore(_) => ("restore", true),
         Command::Demo(_) => ("demo", true),
         Command::Serve(_) => ("serve", true),
@@ -163,7 +164,10 @@ pub fn check_command(store: &Store, who: &Who, c: &Command) -> Result<(), String
     let (name, write) = command_kind(c);
     let role = who.role.as_str();
     let refused = || format!("{} ({role}) may not run `mecred {name}`", who.name);
-    let users = matches!(c, Command::Users(_));
+    // Refusals are read like the audit log; the rest of `users` is an
+    // admin's.
+    let users =
+        matches!(c, Command::Users(u) if !matches!(u, crate::cli::args::UsersCommand::Refusals));
     match who.role {
         Role::Admin => Ok(()),
         Role::Operator if users => Err(format!(

@@ -598,6 +598,7 @@ fn command_lines(d: &str, batch: u64, student: &str) -> Vec<Vec<String>> {
         vec!["users", "list"],
         vec!["users", "add", "x", "--role", "operator"],
         vec!["users", "remove", "x"],
+        vec!["users", "refusals"],
     ];
     lines
         .into_iter()
@@ -620,11 +621,15 @@ fn may_run(role: Role, argv: &[String]) -> bool {
             | "fees list"
             | "retention list"
             | "users list"
+            | "users refusals"
     );
+    // Refusals are read like the audit log; the rest of `users` is an
+    // admin's.
+    let users = first == "users" && name != "users refusals";
     match role {
         Role::Admin => true,
-        Role::Operator => first != "users",
-        Role::Auditor => first != "users" && (!writes || matches!(first, "note" | "ack")),
+        Role::Operator => !users,
+        Role::Auditor => !users && (!writes || matches!(first, "note" | "ack")),
         Role::District => {
             (first == "import" && !argv.iter().any(|a| a == "--commit"))
                 || matches!(name.as_str(), "uploads list" | "uploads show")
