@@ -29,7 +29,7 @@ pub use args::{Cli, Command};
 pub use check::{evaluate, load_snapshot};
 pub use client::{Caller, Job, run_for_client};
 pub use context::{Context, Io, LiveErr, now};
-pub use import::{Staged, absolute, file_name, stage, stage_reporting};
+pub use import::{Staged, absolute, file_name, return_file_of_bytes, stage, stage_reporting};
 #[cfg(test)]
 pub(crate) use tui_source::demo_store;
 pub use tui_source::{one_district, stage_bytes, store_source};

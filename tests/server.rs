@@ -577,3 +577,40 @@ fn commands_through_the_server_print_write_and_exit_as_a_direct_run() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn a_uis_error_return_file_on_the_server_comes_from_the_clients_file() {
+    let env = Env::new();
+    assert!(env.run(&["demo", "--no-ui"]).status.success());
+    let mut server = start(&env);
+    let (a, _rx) = client(&env.db());
+    let file = env.dir.path().join("completions-029-again.csv");
+    std::fs::copy(common::fixture("completions-029-fall-2026.csv"), &file).unwrap();
+    // Changed by a byte, so it is a new upload of the same rows.
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&file, &bytes).unwrap();
+    let staged = a
+        .stage_file(
+            &file,
+            Some(BatchKind::Completions),
+            "fall-2026".parse().unwrap(),
+            TODAY,
+            "ignored",
+            &mut |_| {},
+        )
+        .unwrap();
+    let mecred::tui::source::StageOutcome::Staged(batch) = staged else {
+        panic!("{staged:?}")
+    };
+    let out = env.dir.path().join("return");
+    let (path, rows) = a.write_return_file(batch, TODAY, &out).unwrap();
+    assert_eq!(rows, 7);
+    assert!(std::fs::read_to_string(&path).unwrap().contains("Errors"));
+    // The client reads the original: gone from here, nothing to send.
+    std::fs::remove_file(&file).unwrap();
+    let e = a.write_return_file(batch, TODAY, &out).unwrap_err();
+    assert!(format!("{e:#}").contains("cannot read"), "{e:#}");
+    server.kill().unwrap();
+    let _ = server.wait();
+}

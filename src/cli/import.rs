@@ -350,15 +350,28 @@ pub(crate) fn return_file_of_batch(
     today: crate::domain::Date,
     out: &Path,
 ) -> anyhow::Result<(std::path::PathBuf, usize)> {
-    let batch = store
-        .batch(id)?
-        .with_context(|| format!("there is no batch {id}"))?;
     let bytes = std::fs::read(original).with_context(|| {
         format!(
             "cannot read {}, the file imported as batch {id} (mecred keeps its rows, not the file: start mecred where the file is)",
             original.display()
         )
     })?;
+    return_file_of_bytes(store, id, bytes, original, today, out)
+}
+
+/// [`return_file_of_batch`] from the original's bytes (read by a client
+/// of the server), `original` naming it in messages.
+pub fn return_file_of_bytes(
+    store: &Store,
+    id: u64,
+    bytes: Vec<u8>,
+    original: &Path,
+    today: crate::domain::Date,
+    out: &Path,
+) -> anyhow::Result<(std::path::PathBuf, usize)> {
+    let batch = store
+        .batch(id)?
+        .with_context(|| format!("there is no batch {id}"))?;
     if sha256_hex(&bytes) != batch.sha256 {
         anyhow::bail!(
             "{} is not the file imported as batch {id}: its contents differ",

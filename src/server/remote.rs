@@ -449,7 +449,30 @@ impl Source for Remote {
         today: Date,
         out: &Path,
     ) -> anyhow::Result<(PathBuf, usize)> {
-        match self.call(Request::ReturnFile { batch, today })? {
+        // The original is read here, as this client's user: the server
+        // (perhaps a service account) never reads a client's path.
+        let origin = ask!(self, Request::Origin(batch), Origin)?;
+        let original = match origin {
+            Some(path) => PathBuf::from(path),
+            None => {
+                let Some(b) = self.batches()?.into_iter().find(|b| b.id == batch) else {
+                    anyhow::bail!("there is no batch {batch}");
+                };
+                PathBuf::from(b.file)
+            }
+        };
+        let original = std::fs::read(&original).with_context(|| {
+            format!(
+                "cannot read {}, the file imported as batch {batch} (mecred keeps its rows, not the file: start mecred where the file is)",
+                original.display()
+            )
+        })?;
+        let request = Request::ReturnFile {
+            batch,
+            today,
+            original,
+        };
+        match self.call(request)? {
             Value::ReturnFile {
                 bytes,
                 extension,

@@ -83,6 +83,7 @@ pub fn kind(r: &Request) -> &'static str {
         Request::ReportFile { .. } => "report-file",
         Request::ConfirmReport { .. } => "confirm",
         Request::ReturnFile { .. } => "return-file",
+        Request::Origin(_) => "batch-origin",
         Request::Stage { .. } => "stage",
         Request::BatchWrites { .. } => "batch-preview",
         Request::CommitBatch { .. } => "commit",
@@ -293,7 +294,8 @@ pub fn check(store: &Store, who: &Who, r: &Request) -> Result<(), String> {
                 }
                 Request::RowResults(b)
                 | Request::BatchWrites { id: b, .. }
-                | Request::ReturnFile { batch: b, .. } => own_batch(store, own, *b, &who.name),
+                | Request::ReturnFile { batch: b, .. }
+                | Request::Origin(b) => own_batch(store, own, *b, &who.name),
                 Request::Districts
                 | Request::Student(_)
                 | Request::ExamsOf(_)

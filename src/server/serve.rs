@@ -540,10 +540,21 @@ fn execute(
                 term,
                 district,
             } => Value::Confirmation(Box::new(src.confirm_report(today, term, &district, user)?)),
-            Request::ReturnFile { batch, today } => {
+            Request::Origin(batch) => Value::Origin(shared.store.origin(batch)?),
+            Request::ReturnFile {
+                batch,
+                today,
+                original,
+            } => {
                 let dir = tempfile::tempdir().context("no temporary directory")?;
-                let (path, rows) =
-                    src.write_return_file(batch, today, &dir.path().join("return"))?;
+                let (path, rows) = crate::cli::return_file_of_bytes(
+                    &shared.store,
+                    batch,
+                    original,
+                    Path::new("the file sent"),
+                    today,
+                    &dir.path().join("return"),
+                )?;
                 let bytes = std::fs::read(&path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
                 let extension = path

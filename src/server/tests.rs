@@ -94,7 +94,9 @@ fn requests(shared: &Shared, own: bool) -> Vec<Request> {
         Request::ReturnFile {
             batch,
             today: TODAY,
+            original: Vec::new(),
         },
+        Request::Origin(batch),
         Request::BatchWrites {
             id: batch,
             today: TODAY,
@@ -152,6 +154,7 @@ fn allowed(role: Role, r: &Request) -> bool {
                     | "fee-statements"
                     | "confirm"
                     | "return-file"
+                    | "batch-origin"
                     | "batch-preview"
                     | "record"
                     | "stage"
@@ -202,6 +205,7 @@ fn every_role_against_every_kind_of_request() {
                 | "report"
                 | "confirm"
                 | "return-file"
+                | "batch-origin"
                 | "batch-preview"
                 | "report-file"
         );
@@ -1130,4 +1134,35 @@ fn a_commands_output_goes_ahead_in_pieces_and_the_reply_stays_small() {
     assert_eq!(pieces, 3);
     assert_eq!(stdout, big);
     assert_eq!(of_file, b"# report\n");
+}
+
+#[test]
+fn an_error_return_file_is_made_from_the_bytes_the_client_sent() {
+    let (_dir, _ctx, store) = crate::cli::demo_store(false);
+    let shared = Shared::new(store);
+    let batch = batch_of(&shared, "029");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/completions-029-fall-2026.csv");
+    let ask = |original: Vec<u8>| {
+        let r = Request::ReturnFile {
+            batch,
+            today: TODAY,
+            original,
+        };
+        run(&shared, &who(Role::Operator), r, TODAY, &mut |_| {}).0
+    };
+    match ask(std::fs::read(&fixture).unwrap()) {
+        Ok(Value::ReturnFile {
+            bytes,
+            extension,
+            rows,
+        }) => {
+            assert_eq!((extension.as_str(), rows), ("csv", 7));
+            assert!(String::from_utf8_lossy(&bytes).contains("Errors"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Other bytes than the batch's file are refused, whatever is on disk.
+    let e = ask(b"District Code\n".to_vec()).unwrap_err();
+    assert!(e.contains("not the file imported as batch"), "{e}");
 }

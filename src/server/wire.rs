@@ -204,11 +204,16 @@ pub enum Request {
         term: Term,
         district: DistrictCode,
     },
-    /// The bytes of a batch's error return file, and its extension.
+    /// The bytes of a batch's error return file, and its extension, from
+    /// the file imported as the batch as the client read it (the server
+    /// never reads a client's path).
     ReturnFile {
         batch: u64,
         today: Date,
+        original: Vec<u8>,
     },
+    /// Where a batch's file was read from, when known.
+    Origin(u64),
     /// A file's bytes, read by the client, staged.
     Stage {
         name: String,
@@ -327,6 +332,7 @@ pub enum Value {
     Acks(Vec<Ack>),
     Bytes(Vec<u8>),
     Report(Box<ReportData>),
+    Origin(Option<String>),
     /// A return file's bytes, its extension and the rows with problems.
     ReturnFile {
         bytes: Vec<u8>,
