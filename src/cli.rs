@@ -123,6 +123,10 @@ pub(crate) fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Status
         Command::Gen(a) => transfer_io::generate(&ctx, a),
         Command::Completions(a) => args::completions(a),
         Command::Man => args::man(),
+        Command::ReadSheets { name } => {
+            crate::import::read::child_reader(&name)?;
+            Ok(Status::Ok)
+        }
     }
 }
 

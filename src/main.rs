@@ -13,6 +13,10 @@ fn main() -> ExitCode {
         libc::umask(0o077);
     }
     install_panic_hook();
+    // A damaged .xls can abort its reader: it is read in a child process.
+    if let Ok(exe) = std::env::current_exe() {
+        mecred::import::read::read_in_child_process(exe);
+    }
     let cli = Cli::parse();
     init_logging();
     match cli::run(cli) {

@@ -102,6 +102,13 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Read a `.xls` workbook from standard input (mecred's own child
+    /// process; see `import::read::read_in_child_process`).
+    #[command(hide = true)]
+    ReadSheets {
+        /// The file's name.
+        name: String,
+    },
 }
 
 /// `mecred import`.

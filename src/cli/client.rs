@@ -36,7 +36,11 @@ pub enum Route {
 fn uses_database(command: &Command) -> bool {
     !matches!(
         command,
-        Command::Gen(_) | Command::Completions(_) | Command::Man | Command::Serve(_)
+        Command::Gen(_)
+            | Command::Completions(_)
+            | Command::Man
+            | Command::Serve(_)
+            | Command::ReadSheets { .. }
     )
 }
 
@@ -310,7 +314,8 @@ pub fn run_for_client(
             | Command::Restore(_)
             | Command::Gen(_)
             | Command::Completions(_)
-            | Command::Man,
+            | Command::Man
+            | Command::ReadSheets { .. },
         ) => Err(
             Refused("the mecred server runs only the commands on the database's data".into())
                 .into(),

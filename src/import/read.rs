@@ -21,7 +21,7 @@ pub const MAX_INFLATE_RATIO: u64 = 100;
 pub const MAX_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
 
 /// One cell as the file holds it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Cell {
     /// Nothing.
     Empty,
@@ -71,7 +71,7 @@ pub fn number_text(n: f64) -> String {
 }
 
 /// One sheet's cells, rows from the sheet's row 1.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     /// Sheet name (`csv` for a CSV file).
     pub name: String,
@@ -104,6 +104,80 @@ pub enum Workbook {
     Sheets(Box<Sheets<Cursor<Vec<u8>>>>),
     /// A CSV file, already read.
     Csv(Table),
+    /// Every sheet, read by a child process ([`read_in_child_process`]).
+    Read(Sheetful),
+}
+
+/// Every sheet of a workbook by name, each read or not.
+pub type Sheetful = Vec<(String, Result<Table, Problem>)>;
+
+/// The binary that reads `.xls` files in a child process, when set.
+static CHILD_READER: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// Reads `.xls` (BIFF) workbooks in a child process running `exe
+/// read-sheets`. calamine densifies each BIFF sheet while opening it, sized
+/// by its outermost cells: one damaged cell address makes it ask for
+/// 137 GB, which aborts the process (no error can be returned). In a
+/// child, that abort is the child's, and the file is reported unreadable.
+/// The binary sets this at start; a library user (a test) may.
+pub fn read_in_child_process(exe: std::path::PathBuf) {
+    let _ = CHILD_READER.set(exe);
+}
+
+/// The child's side of [`read_in_child_process`]: the file's bytes on
+/// standard input, every sheet (or the file's problem) as JSON on
+/// standard output.
+pub fn child_reader(name: &str) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes)?;
+    let read = open_here(name, bytes).map(|mut wb| {
+        wb.sheet_names()
+            .into_iter()
+            .map(|s| {
+                let t = wb.read(&s);
+                (s, t)
+            })
+            .collect::<Vec<_>>()
+    });
+    let out = std::io::stdout().lock();
+    serde_json::to_writer(std::io::BufWriter::new(out), &read)?;
+    Ok(())
+}
+
+/// Opens `bytes` in a child process (see [`read_in_child_process`]).
+fn open_in_child(exe: &std::path::Path, name: &str, bytes: Vec<u8>) -> Result<Workbook, Problem> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let failed = |why: &str| unreadable(&format!("the spreadsheet reader {why}"));
+    let mut child = Command::new(exe)
+        .args(["read-sheets", name])
+        .env("MECRED_LOG", "/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|_| failed("could not be started"))?;
+    let Some(mut stdin) = child.stdin.take() else {
+        return Err(failed("could not be started"));
+    };
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&bytes);
+    });
+    let mut out = Vec::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_to_end(&mut out);
+    }
+    let _ = writer.join();
+    let status = child.wait().map_err(|_| failed("was lost"))?;
+    if !status.success() {
+        // An abort: the sheet would need more memory than any real one.
+        return Err(failed(
+            "gave up on it: a cell lies impossibly far from the others",
+        ));
+    }
+    let read: Result<Sheetful, Problem> =
+        serde_json::from_slice(&out).map_err(|_| failed("answered nonsense"))?;
+    read.map(Workbook::Read)
 }
 
 fn file_problem(code: ProblemCode, message: String) -> Problem {
@@ -147,8 +221,18 @@ fn magic(bytes: &[u8]) -> Magic {
 }
 
 /// Opens `bytes` (the whole file) named `name`. File-level problems (all
-/// errors) reject it.
+/// errors) reject it. A BIFF (`.xls`) workbook is read in a child process
+/// when [`read_in_child_process`] was set.
 pub fn open(name: &str, bytes: Vec<u8>) -> Result<Workbook, Problem> {
+    if magic(&bytes) == Magic::Cfb
+        && let Some(exe) = CHILD_READER.get()
+    {
+        return open_in_child(exe, name, bytes);
+    }
+    open_here(name, bytes)
+}
+
+fn open_here(name: &str, bytes: Vec<u8>) -> Result<Workbook, Problem> {
     let ext = std::path::Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
@@ -426,6 +510,7 @@ impl Workbook {
         match self {
             Workbook::Sheets(s) => s.sheet_names(),
             Workbook::Csv(t) => vec![t.name.clone()],
+            Workbook::Read(sheets) => sheets.iter().map(|(n, _)| n.clone()).collect(),
         }
     }
 
@@ -435,6 +520,11 @@ impl Workbook {
             Workbook::Csv(t) => Ok(t.clone()),
             Workbook::Sheets(sheets) => guarded(|| read_sheet(sheets, name))
                 .unwrap_or_else(|| Err(unreadable("the spreadsheet reader failed on it"))),
+            Workbook::Read(sheets) => sheets
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_else(|| Err(unreadable(&format!("no sheet {name:?}")))),
         }
     }
 }

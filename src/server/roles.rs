@@ -153,6 +153,7 @@ pub fn command_kind(c: &Command) -> (&'static str, bool) {
         Command::Gen(_) => ("gen", false),
         Command::Completions(_) => ("completions", false),
         Command::Man => ("man", false),
+        Command::ReadSheets { .. } => ("read-sheets", false),
     }
 }
 
