@@ -55,6 +55,14 @@ fn start(env: &Env) -> Server {
     child
 }
 
+/// The demo database in a temp dir, and its server.
+fn demo_with_server() -> (Env, Server) {
+    let env = Env::new();
+    assert!(env.run(&["demo", "--no-ui"]).status.success());
+    let server = start(&env);
+    (env, server)
+}
+
 fn client(db: &Path) -> (Remote, Receiver<Msg>) {
     let r = Remote::connect(&socket_path(db), TODAY).unwrap();
     let (changes, rx) = channel();
@@ -103,9 +111,7 @@ fn notes_of(src: &Remote, id: &str) -> Option<String> {
 
 #[test]
 fn clients_share_one_server_and_see_each_others_change_sets() {
-    let env = Env::new();
-    assert!(env.run(&["demo", "--no-ui"]).status.success());
-    let mut server = start(&env);
+    let (env, mut server) = demo_with_server();
     let (a, _rx_a) = client(&env.db());
     let (b, rx_b) = client(&env.db());
     let (c, rx_c) = client(&env.db());
@@ -255,9 +261,7 @@ fn a_server_started_for_an_idle_exit_leaves_and_removes_its_socket() {
 #[test]
 fn certificates_are_read_and_issued_through_the_server() {
     use mecred::tui::source::CertificateState;
-    let env = Env::new();
-    assert!(env.run(&["demo", "--no-ui"]).status.success());
-    let mut server = start(&env);
+    let (env, mut server) = demo_with_server();
     let (a, _rx_a) = client(&env.db());
     let (b, rx_b) = client(&env.db());
     let ids: Vec<StudentId> = a
@@ -300,9 +304,7 @@ fn certificates_are_read_and_issued_through_the_server() {
 #[test]
 fn a_file_staged_through_the_server_reports_its_rows_as_it_goes() {
     use mecred::domain::StageStep;
-    let env = Env::new();
-    assert!(env.run(&["demo", "--no-ui"]).status.success());
-    let mut server = start(&env);
+    let (env, mut server) = demo_with_server();
     let (a, _rx) = client(&env.db());
     // 2,500 new students of one school: steps every thousand rows or so.
     let mut csv = String::from(
@@ -580,9 +582,7 @@ fn commands_through_the_server_print_write_and_exit_as_a_direct_run() {
 
 #[test]
 fn a_uis_error_return_file_on_the_server_comes_from_the_clients_file() {
-    let env = Env::new();
-    assert!(env.run(&["demo", "--no-ui"]).status.success());
-    let mut server = start(&env);
+    let (env, mut server) = demo_with_server();
     let (a, _rx) = client(&env.db());
     let file = env.dir.path().join("completions-029-again.csv");
     std::fs::copy(common::fixture("completions-029-fall-2026.csv"), &file).unwrap();

@@ -44,6 +44,17 @@ fn start(session: &str, width: u16, cmd: &str) {
     assert!(status.success());
 }
 
+/// Builds the demo database in `dir`; its path.
+fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("db");
+    let built = Command::new(env!("CARGO_BIN_EXE_mecred"))
+        .args(["--db", &db.display().to_string(), "demo", "--no-ui"])
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{built:?}");
+    db
+}
+
 #[test]
 fn demo_in_tmux_filters_jumps_and_opens_uploads() {
     let Some((_one, dir)) = setup() else {
@@ -145,13 +156,8 @@ fn two_uis_share_the_server_one_commits_the_other_is_told() {
     let Some((_one, dir)) = setup() else {
         return;
     };
-    let db = dir.path().join("db");
+    let db = demo_db(dir.path());
     let bin = env!("CARGO_BIN_EXE_mecred");
-    let built = Command::new(bin)
-        .args(["--db", &db.display().to_string(), "demo", "--no-ui"])
-        .output()
-        .unwrap();
-    assert!(built.status.success());
     let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/statewide-fall-2026.csv"
@@ -193,13 +199,8 @@ fn a_ui_whose_terminal_goes_away_exits_instead_of_spinning() {
     let Some((_one, dir)) = setup() else {
         return;
     };
-    let db = dir.path().join("db");
+    let db = demo_db(dir.path());
     let bin = env!("CARGO_BIN_EXE_mecred");
-    let built = Command::new(bin)
-        .args(["--db", &db.display().to_string(), "demo", "--no-ui"])
-        .output()
-        .unwrap();
-    assert!(built.status.success());
     // In a session of its own (as `runuser -l` or sshd can leave it), a
     // killed terminal sends it no SIGHUP: its reads just come back empty.
     let session = format!("mecred-e2e-hangup-{}", std::process::id());
