@@ -182,22 +182,8 @@ pub fn check_command(store: &Store, who: &Who, c: &Command) -> Result<(), String
         }
         Role::Auditor => Ok(()),
         Role::District => {
-            let Some(own) = who.district.as_ref() else {
-                return Err(format!(
-                    "{} is a district user without a district",
-                    who.name
-                ));
-            };
-            let other = |d: &DistrictCode| -> Result<(), String> {
-                if d == own {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "{} (district {own}) may not see or change district {d}",
-                        who.name
-                    ))
-                }
-            };
+            let own = own_district(who)?;
+            let other = |d: &DistrictCode| same_district(who, own, d);
             use crate::cli::args::UploadsCommand;
             match c {
                 Command::Import(a) if a.commit => Err(format!(
@@ -264,22 +250,8 @@ pub fn check(store: &Store, who: &Who, r: &Request) -> Result<(), String> {
             }
         }
         Role::District => {
-            let Some(own) = who.district.as_ref() else {
-                return Err(format!(
-                    "{} is a district user without a district",
-                    who.name
-                ));
-            };
-            let other = |d: &DistrictCode| -> Result<(), String> {
-                if d == own {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "{} (district {own}) may not see or change district {d}",
-                        who.name
-                    ))
-                }
-            };
+            let own = own_district(who)?;
+            let other = |d: &DistrictCode| same_district(who, own, d);
             match r {
                 Request::Schools(d) | Request::StudentsOfDistrict(d) => other(d),
                 Request::StudentsOfSchool(s) => other(&s.district()),
@@ -397,6 +369,25 @@ fn own_findings(store: &Store, own: &DistrictCode, today: Date) -> HashSet<Strin
             tracing::error!(error = %e, "could not evaluate to scope a district's notes");
             HashSet::new()
         }
+    }
+}
+
+/// A district user's district (refused when it has none).
+fn own_district(who: &Who) -> Result<&DistrictCode, String> {
+    who.district
+        .as_ref()
+        .ok_or_else(|| format!("{} is a district user without a district", who.name))
+}
+
+/// Refuses a district user `who` of `own` naming another district `d`.
+fn same_district(who: &Who, own: &DistrictCode, d: &DistrictCode) -> Result<(), String> {
+    if d == own {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} (district {own}) may not see or change district {d}",
+            who.name
+        ))
     }
 }
 
