@@ -389,39 +389,30 @@ fn search_worker(jobs: &Receiver<SearchJob>, results: &Sender<Msg>) {
     }
 }
 
-/// Forwards every terminal event. It waits on the terminal itself, so
-/// that a terminal that went away (an SSH connection dropped, a tmux pane
-/// killed: the tty hung up, and reads give nothing forever) ends the UI
-/// instead of leaving it spinning on empty reads; crossterm's `read()`
-/// does not tell that end apart from no input.
+/// Blocks on crossterm's `read()` and forwards every event; beside it, a
+/// watch on the terminal ends the UI when the terminal goes away (an SSH
+/// connection dropped, a tmux pane killed: the tty hung up). A UI in a
+/// session of its own gets no SIGHUP then, and crossterm, reading a
+/// hung-up tty, loops on its empty reads forever: the watch is what lets
+/// the UI end (the process exits, spinning thread and all).
 fn input_thread(tx: Sender<Msg>) {
+    let hung_up = tx.clone();
     thread::spawn(move || {
-        let hung_up = Terminal::open();
+        if Terminal::open().wait_for_hang_up() {
+            let _ = hung_up.send(Msg::InputFailed("the terminal went away".into()));
+        }
+    });
+    thread::spawn(move || {
         loop {
-            if hung_up.wait() {
-                let _ = tx.send(Msg::InputFailed("the terminal went away".into()));
-                return;
-            }
-            // Whatever is there (keys, or a resize crossterm noticed):
-            // read without blocking.
-            loop {
-                match event::poll(std::time::Duration::ZERO).and_then(|ready| {
-                    if ready {
-                        event::read().map(Some)
-                    } else {
-                        Ok(None)
-                    }
-                }) {
-                    Ok(Some(ev)) => {
-                        if tx.send(Msg::Term(ev)).is_err() {
-                            return;
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = tx.send(Msg::InputFailed(e.to_string()));
+            match event::read() {
+                Ok(ev) => {
+                    if tx.send(Msg::Term(ev)).is_err() {
                         return;
                     }
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::InputFailed(e.to_string()));
+                    return;
                 }
             }
         }
@@ -441,19 +432,29 @@ impl Terminal {
         Terminal(std::fs::File::open("/dev/tty").ok())
     }
 
-    /// Waits up to 100 ms for input (a resize shows up at the latest
-    /// then); whether the terminal hung up.
-    fn wait(&self) -> bool {
+    /// Blocks until the terminal hangs up (`true`), or cannot be watched.
+    fn wait_for_hang_up(&self) -> bool {
         use std::os::fd::AsRawFd;
         let fd = self.0.as_ref().map_or(0, AsRawFd::as_raw_fd);
-        let mut fds = [libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        }];
-        // SAFETY: one valid pollfd, its length given.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), 1, 100) };
-        n > 0 && fds[0].revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+        loop {
+            // No events asked: poll wakes only for a hang-up or an error.
+            let mut fds = [libc::pollfd {
+                fd,
+                events: 0,
+                revents: 0,
+            }];
+            // SAFETY: one valid pollfd, its length given.
+            let n = unsafe { libc::poll(fds.as_mut_ptr(), 1, -1) };
+            if n < 0 {
+                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return false;
+            }
+            if fds[0].revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+                return true;
+            }
+        }
     }
 }
 
