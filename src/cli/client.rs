@@ -152,7 +152,8 @@ pub fn run_remote(ctx: &Context, remote: &Remote, command: &Command) -> anyhow::
     // Its standard error comes as it is written (progress, notes), then
     // its standard output (printed as it comes) and files in pieces, then
     // the answer.
-    let mut files: std::collections::HashMap<PathBuf, Vec<u8>> = std::collections::HashMap::new();
+    let allowed = outputs(command, &cwd);
+    let mut files = Streamed::default();
     let mut printed = Ok(());
     let value = remote.call_with_output(
         Request::Run {
@@ -174,21 +175,18 @@ pub fn run_remote(ctx: &Context, remote: &Remote, command: &Command) -> anyhow::
                     printed = out.write_all(&bytes).and_then(|()| out.flush());
                 }
             }
-            Stream::File(path) => files.entry(path).or_default().extend_from_slice(&bytes),
+            Stream::File(path) => files.write(&allowed, path, &bytes),
         },
     )?;
     printed?;
-    let Value::Ran(mut ran) = value else {
+    let Value::Ran(ran) = value else {
         bail!("the mecred server answered a command with something else");
     };
-    for (path, bytes) in &mut ran.files {
-        if let Some(sent) = files.remove(path) {
-            *bytes = sent;
-        }
-    }
     // What the command did is said even when a file cannot be written
     // here (the server may have committed already).
-    let written = write_back(&ran, &outputs(command, &cwd));
+    let written = files
+        .finish()
+        .and_then(|streamed| write_back(&ran, &allowed, &streamed));
     let mut out = std::io::stdout().lock();
     out.write_all(&ran.stdout)?;
     out.flush()?;
@@ -199,11 +197,94 @@ pub fn run_remote(ctx: &Context, remote: &Remote, command: &Command) -> anyhow::
     Ok(Status::Exit(ran.exit))
 }
 
+/// Whether `path` is under one of the paths a command was told to write.
+fn may_write(allowed: &[PathBuf], path: &Path) -> bool {
+    allowed.iter().any(|a| normal(path).starts_with(a))
+}
+
+/// The files a command run by the server wrote, written here piece by
+/// piece as they come (owner-only, only where the command was told to
+/// write), so none is held in memory whole.
+#[derive(Default)]
+struct Streamed {
+    open: HashMap<PathBuf, std::fs::File>,
+    failed: Option<anyhow::Error>,
+}
+
+impl Streamed {
+    fn write(&mut self, allowed: &[PathBuf], path: PathBuf, bytes: &[u8]) {
+        if self.failed.is_some() {
+            return;
+        }
+        if let Err(e) = self.try_write(allowed, path, bytes) {
+            self.failed = Some(e);
+        }
+    }
+
+    fn try_write(
+        &mut self,
+        allowed: &[PathBuf],
+        path: PathBuf,
+        bytes: &[u8],
+    ) -> anyhow::Result<()> {
+        if !may_write(allowed, &path) {
+            bail!(
+                "the mecred server sent a file the command was not asked to write: {}",
+                path.display()
+            );
+        }
+        let file = match self.open.entry(path) {
+            std::collections::hash_map::Entry::Occupied(f) => f.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let path = v.key();
+                if let Some(dir) = path.parent()
+                    && !dir.as_os_str().is_empty()
+                    && may_write(allowed, dir)
+                {
+                    std::fs::DirBuilder::new()
+                        .recursive(true)
+                        .mode(0o700)
+                        .create(dir)
+                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .mode(0o600)
+                    .open(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                v.insert(file)
+            }
+        };
+        file.write_all(bytes)
+            .context("cannot write a file the command made")
+    }
+
+    /// The files written (flushed), or the first failure.
+    fn finish(self) -> anyhow::Result<std::collections::HashSet<PathBuf>> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let mut done = std::collections::HashSet::new();
+        for (path, mut file) in self.open {
+            file.flush()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            done.insert(path);
+        }
+        Ok(done)
+    }
+}
+
 /// Creates the directories and writes the files a command run by the
-/// server made, owner-only, after checking each is one the command was
-/// told to write.
-fn write_back(ran: &Ran, allowed: &[PathBuf]) -> anyhow::Result<()> {
-    let ok = |p: &Path| allowed.iter().any(|a| normal(p).starts_with(a));
+/// server made that did not come in pieces (empty ones), owner-only,
+/// after checking each is one the command was told to write.
+fn write_back(
+    ran: &Ran,
+    allowed: &[PathBuf],
+    streamed: &std::collections::HashSet<PathBuf>,
+) -> anyhow::Result<()> {
+    let ok = |p: &Path| may_write(allowed, p);
     let mut dirs = std::fs::DirBuilder::new();
     dirs.recursive(true).mode(0o700);
     for d in &ran.dirs {
@@ -217,6 +298,9 @@ fn write_back(ran: &Ran, allowed: &[PathBuf]) -> anyhow::Result<()> {
             .with_context(|| format!("cannot create {}", d.display()))?;
     }
     for (path, bytes) in &ran.files {
+        if streamed.contains(path) {
+            continue;
+        }
         if !ok(path) {
             bail!(
                 "the mecred server sent a file the command was not asked to write: {}",

@@ -24,10 +24,52 @@ use crate::store::{ConfirmationRecord, Event};
 use crate::tui::source::{CertificateStanding, EventSummary, ReportData, StageOutcome};
 
 /// The protocol version; a client and server that differ refuse each other.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The largest frame accepted (a whole 250,000-student snapshot is ~150 MB).
 pub const MAX_FRAME: u32 = 1 << 30;
+
+/// Bytes in a frame as base64 text: as a JSON array of numbers they are
+/// about 3.5 times their size, and slow to encode and read.
+mod b64 {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD.decode(text).map_err(D::Error::custom)
+    }
+}
+
+/// Files (path and bytes) in a frame, their bytes as base64 text.
+mod b64_files {
+    use std::path::PathBuf;
+
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
+
+    pub fn serialize<S: Serializer>(files: &[(PathBuf, Vec<u8>)], s: S) -> Result<S::Ok, S::Error> {
+        let encoded: Vec<(&PathBuf, String)> =
+            files.iter().map(|(p, b)| (p, STANDARD.encode(b))).collect();
+        encoded.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(PathBuf, Vec<u8>)>, D::Error> {
+        let encoded = Vec::<(PathBuf, String)>::deserialize(d)?;
+        encoded
+            .into_iter()
+            .map(|(p, t)| STANDARD.decode(t).map(|b| (p, b)).map_err(D::Error::custom))
+            .collect()
+    }
+}
 
 /// Writes one frame.
 pub fn write_frame<T: Serialize>(w: &mut impl io::Write, value: &T) -> io::Result<()> {
@@ -141,6 +183,7 @@ pub enum ServerMsg {
         /// Where it goes.
         to: Stream,
         /// The bytes written.
+        #[serde(with = "b64")]
         bytes: Vec<u8>,
     },
     /// Someone else committed a change set: its writes, and a line for the
@@ -210,6 +253,7 @@ pub enum Request {
     ReturnFile {
         batch: u64,
         today: Date,
+        #[serde(with = "b64")]
         original: Vec<u8>,
     },
     /// Where a batch's file was read from, when known.
@@ -217,6 +261,7 @@ pub enum Request {
     /// A file's bytes, read by the client, staged.
     Stage {
         name: String,
+        #[serde(with = "b64")]
         bytes: Vec<u8>,
         kind: Option<BatchKind>,
         term: Term,
@@ -270,6 +315,7 @@ pub enum Request {
         cwd: PathBuf,
         /// The files the command reads, read by the client (the server
         /// may not be able to), by absolute path.
+        #[serde(with = "b64_files")]
         inputs: Vec<(PathBuf, Vec<u8>)>,
         /// Whether the client's standard error is a terminal (progress is
         /// shown on one).
@@ -281,14 +327,17 @@ pub enum Request {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ran {
     /// Its standard output.
+    #[serde(with = "b64")]
     pub stdout: Vec<u8>,
     /// Its standard error (what was not streamed as
     /// [`ServerMsg::Output`]).
+    #[serde(with = "b64")]
     pub stderr: Vec<u8>,
     /// The directories it created, by absolute path (the client creates
     /// them).
     pub dirs: Vec<PathBuf>,
     /// The files it wrote, by absolute path (the client writes them).
+    #[serde(with = "b64_files")]
     pub files: Vec<(PathBuf, Vec<u8>)>,
     /// Its exit status, as `mecred` run directly would give it.
     pub exit: u8,
@@ -330,11 +379,12 @@ pub enum Value {
     Snapshot(Box<SnapshotParts>),
     FeeStatements(Vec<FeeStatement>),
     Acks(Vec<Ack>),
-    Bytes(Vec<u8>),
+    Bytes(#[serde(with = "b64")] Vec<u8>),
     Report(Box<ReportData>),
     Origin(Option<String>),
     /// A return file's bytes, its extension and the rows with problems.
     ReturnFile {
+        #[serde(with = "b64")]
         bytes: Vec<u8>,
         extension: String,
         rows: usize,
@@ -353,6 +403,32 @@ pub enum Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_travel_as_base64_and_come_back_the_same() {
+        let bytes: Vec<u8> = (0..30_000u32).map(|i| (i % 256) as u8).collect();
+        let msgs = [
+            ServerMsg::Output {
+                id: 3,
+                to: Stream::Stdout,
+                bytes: bytes.clone(),
+            },
+            ServerMsg::Reply {
+                id: 4,
+                result: Ok(Value::Ran(Box::new(Ran {
+                    files: vec![(PathBuf::from("/x/a.pdf"), bytes.clone())],
+                    ..Ran::default()
+                }))),
+            },
+        ];
+        for m in &msgs {
+            let frame = encode_frame(m).unwrap();
+            // base64 is 4/3 of the bytes; numbers in JSON were ~3.5x.
+            assert!(frame.len() < bytes.len() * 3 / 2, "{}", frame.len());
+            let back: ServerMsg = read_frame(&mut frame.as_slice()).unwrap().unwrap();
+            assert_eq!(&back, m);
+        }
+    }
 
     #[test]
     fn frames_round_trip_and_a_clean_end_is_none() {
