@@ -244,11 +244,10 @@ impl RowCtx<'_, '_> {
                 ProblemCode::CrossDistrict,
                 Col::StudentId,
                 c.student.as_str(),
-                // Not which district: this message goes back to district
-                // {d} (its error return file, a district user's triage).
                 format!(
-                    "student {} is stored under another district; expected a student of district {d} (moving a student is an operator's transfer)",
-                    c.student
+                    "student {} is stored under district {}; expected a student of district {d} (moving a student is an operator's transfer)",
+                    c.student,
+                    s.district()
                 ),
             );
         }
