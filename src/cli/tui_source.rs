@@ -12,7 +12,6 @@ use crate::domain::{
 use crate::domain::{BatchKind, Note, NoteTarget, Record, Write};
 use crate::domain::{Date, Term};
 use crate::policy::{Evaluation, Snapshot};
-use crate::report::{Format, render};
 use crate::store::ConfirmationRecord;
 use crate::store::Store;
 use crate::tui::source::{Event, EventSummary, ReportData, StageOutcome};
@@ -114,18 +113,6 @@ impl Source for StoreSource {
             c.sha256 = data.hash.clone();
         }
         Ok(data)
-    }
-    fn export_report(
-        &self,
-        today: Date,
-        term: Term,
-        district: Option<&DistrictCode>,
-        format: Format,
-        path: &Path,
-    ) -> anyhow::Result<()> {
-        let data = self.report(today, term, district)?;
-        std::fs::write(path, render(&data.report, format))
-            .with_context(|| format!("cannot write {}", path.display()))
     }
     fn confirm_report(
         &self,

@@ -22,7 +22,6 @@ use crate::domain::{
     Term, Write,
 };
 use crate::policy::Snapshot;
-use crate::report::Format;
 use crate::store::{ConfirmationRecord, Event};
 use crate::tui::runtime::Changes;
 use crate::tui::source::{CertificateStanding, EventSummary, ReportData, Source, StageOutcome};
@@ -410,23 +409,6 @@ impl Source for Remote {
             district: district.cloned(),
         };
         ask!(self, request, Report).map(|data| *data)
-    }
-    fn export_report(
-        &self,
-        today: Date,
-        term: Term,
-        district: Option<&DistrictCode>,
-        format: Format,
-        path: &Path,
-    ) -> anyhow::Result<()> {
-        let request = Request::ReportFile {
-            today,
-            term,
-            district: district.cloned(),
-            format,
-        };
-        let bytes = ask!(self, request, Bytes)?;
-        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
     fn confirm_report(
         &self,

@@ -80,7 +80,6 @@ pub fn kind(r: &Request) -> &'static str {
         Request::Acks => "acks",
         Request::Acknowledge(_) => "acknowledge",
         Request::Report { .. } => "report",
-        Request::ReportFile { .. } => "report-file",
         Request::ConfirmReport { .. } => "confirm",
         Request::ReturnFile { .. } => "return-file",
         Request::Origin(_) => "batch-origin",
@@ -256,15 +255,13 @@ pub fn check(store: &Store, who: &Who, r: &Request) -> Result<(), String> {
                 Request::Schools(d) | Request::StudentsOfDistrict(d) => other(d),
                 Request::StudentsOfSchool(s) => other(&s.district()),
                 Request::ConfirmReport { district, .. } => other(district),
-                Request::Report { district, .. } | Request::ReportFile { district, .. } => {
-                    match district {
-                        Some(d) => other(d),
-                        None => Err(format!(
-                            "{} (district {own}) may not see the statewide report",
-                            who.name
-                        )),
-                    }
-                }
+                Request::Report { district, .. } => match district {
+                    Some(d) => other(d),
+                    None => Err(format!(
+                        "{} (district {own}) may not see the statewide report",
+                        who.name
+                    )),
+                },
                 Request::RowResults(b)
                 | Request::BatchWrites { id: b, .. }
                 | Request::ReturnFile { batch: b, .. }

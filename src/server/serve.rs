@@ -526,15 +526,6 @@ fn execute(
                 term,
                 district,
             } => Value::Report(Box::new(src.report(today, term, district.as_ref())?)),
-            Request::ReportFile {
-                today,
-                term,
-                district,
-                format,
-            } => {
-                let data = src.report(today, term, district.as_ref())?;
-                Value::Bytes(crate::report::render(&data.report, format))
-            }
             Request::ConfirmReport {
                 today,
                 term,

@@ -8,7 +8,6 @@ use super::wire::{Request, Value};
 use crate::domain::{
     Ack, BatchKind, Date, DistrictCode, NoteTarget, RecordKey, Role, SchoolCode, StudentId, Term,
 };
-use crate::report::Format;
 
 const TODAY: Date = Date::constant(2026, 12, 4);
 
@@ -73,18 +72,6 @@ fn requests(shared: &Shared, own: bool) -> Vec<Request> {
             today: TODAY,
             term: fall(),
             district: None,
-        },
-        Request::ReportFile {
-            today: TODAY,
-            term: fall(),
-            district: Some(d.clone()),
-            format: Format::Json,
-        },
-        Request::ReportFile {
-            today: TODAY,
-            term: fall(),
-            district: None,
-            format: Format::Json,
         },
         Request::ConfirmReport {
             today: TODAY,
@@ -164,10 +151,7 @@ fn allowed(role: Role, r: &Request) -> bool {
                     | "notes-for"
             ) || matches!(
                 r,
-                Request::ReportFile {
-                    district: Some(_),
-                    ..
-                } | Request::Report {
+                Request::Report {
                     district: Some(_),
                     ..
                 }
@@ -207,7 +191,6 @@ fn every_role_against_every_kind_of_request() {
                 | "return-file"
                 | "batch-origin"
                 | "batch-preview"
-                | "report-file"
         );
         if named {
             assert!(check(&shared.store, &district, &r).is_err(), "{}", kind(&r));
@@ -283,10 +266,7 @@ fn a_district_user_learns_nothing_of_another_district() {
             let (result, _) = run(&shared, &district, r.clone(), TODAY, &mut |_| {});
             let Ok(v) = result else { continue };
             answered += 1;
-            let text = match &v {
-                Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-                other => serde_json::to_string(other).unwrap(),
-            };
+            let text = serde_json::to_string(&v).unwrap();
             for o in &others {
                 assert!(
                     !text.contains(o.as_str()),

@@ -19,7 +19,6 @@ use crate::domain::{
     Term, Write,
 };
 use crate::policy::SnapshotParts;
-use crate::report::Format;
 use crate::store::{ConfirmationRecord, Event};
 use crate::tui::source::{CertificateStanding, EventSummary, ReportData, StageOutcome};
 
@@ -235,13 +234,6 @@ pub enum Request {
         term: Term,
         district: Option<DistrictCode>,
     },
-    /// The bytes of a report file.
-    ReportFile {
-        today: Date,
-        term: Term,
-        district: Option<DistrictCode>,
-        format: Format,
-    },
     ConfirmReport {
         today: Date,
         term: Term,
@@ -349,7 +341,6 @@ impl Request {
         match self {
             Request::Snapshot(today)
             | Request::Report { today, .. }
-            | Request::ReportFile { today, .. }
             | Request::ConfirmReport { today, .. }
             | Request::ReturnFile { today, .. }
             | Request::Stage { today, .. }
@@ -379,7 +370,6 @@ pub enum Value {
     Snapshot(Box<SnapshotParts>),
     FeeStatements(Vec<FeeStatement>),
     Acks(Vec<Ack>),
-    Bytes(#[serde(with = "b64")] Vec<u8>),
     Report(Box<ReportData>),
     Origin(Option<String>),
     /// A return file's bytes, its extension and the rows with problems.

@@ -233,8 +233,10 @@ pub trait Source {
         format: Format,
         path: &Path,
     ) -> anyhow::Result<()> {
-        let _ = (today, term, district, format, path);
-        anyhow::bail!("this data source cannot write report files")
+        use anyhow::Context as _;
+        let data = self.report(today, term, district)?;
+        std::fs::write(path, crate::report::render(&data.report, format))
+            .with_context(|| format!("cannot write {}", path.display()))
     }
     /// Confirms `district`'s report of `term` as `actor` (the rules of
     /// `mecred confirm`); durable when it returns.
@@ -453,6 +455,19 @@ pub fn student_order(a: &Student, b: &Student) -> std::cmp::Ordering {
 }
 
 impl Source for MemorySource {
+    /// The test fixture writes no files.
+    fn export_report(
+        &self,
+        today: Date,
+        term: Term,
+        district: Option<&DistrictCode>,
+        format: Format,
+        path: &Path,
+    ) -> anyhow::Result<()> {
+        let _ = (today, term, district, format, path);
+        anyhow::bail!("this data source cannot write report files")
+    }
+
     fn districts(&self) -> anyhow::Result<Vec<District>> {
         let mut v = self.districts.clone();
         v.sort_by(|a, b| a.code.cmp(&b.code));
