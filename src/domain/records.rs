@@ -112,6 +112,21 @@ pub struct Modules {
     pub company_registration: Option<Date>,
 }
 
+impl Modules {
+    /// The module dates recorded, in module order (the exam aside).
+    pub fn dates(&self) -> impl Iterator<Item = Date> {
+        [
+            self.sa_round1,
+            self.sa_round2,
+            self.presentation,
+            self.credit_applications,
+            self.company_registration,
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 /// A student.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Student {

@@ -160,17 +160,7 @@ fn eval_student(
         .any(|f| f.severity == FindingSeverity::Error);
     let m = &student.modules;
     let mut module_years = YearSet::default();
-    for d in [
-        m.sa_round1,
-        m.sa_round2,
-        m.presentation,
-        m.credit_applications,
-        m.company_registration,
-    ]
-    .into_iter()
-    .flatten()
-    .chain(file.exams.iter().map(|e| e.date))
-    {
+    for d in m.dates().chain(file.exams.iter().map(|e| e.date)) {
         module_years.insert(SchoolYear::of(d));
     }
     let summary = StudentSummary {

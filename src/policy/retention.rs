@@ -45,17 +45,7 @@ pub fn keep_until(year: SchoolYear) -> Date {
 pub fn student_year(file: &StudentFile) -> Option<SchoolYear> {
     let s = file.student.as_ref()?;
     let m = &s.modules;
-    let dates = [
-        m.sa_round1,
-        m.sa_round2,
-        m.presentation,
-        m.credit_applications,
-        m.company_registration,
-    ]
-    .into_iter()
-    .flatten()
-    .chain(file.exams.iter().map(|e| e.date))
-    .chain(
+    let dates = m.dates().chain(file.exams.iter().map(|e| e.date)).chain(
         file.statewide
             .iter()
             .flat_map(|a| [Some(a.attempted), a.attained])

@@ -230,17 +230,7 @@ fn record_facts(r: &Record, (districts, dates): &mut (BTreeSet<DistrictCode>, BT
         Record::Student(s) => {
             districts.insert(s.district());
             let m = &s.modules;
-            dates.extend(
-                [
-                    m.sa_round1,
-                    m.sa_round2,
-                    m.presentation,
-                    m.credit_applications,
-                    m.company_registration,
-                ]
-                .into_iter()
-                .flatten(),
-            );
+            dates.extend(m.dates());
         }
         Record::Exam(e) => {
             dates.insert(e.date);
